@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/entente-org/entente/check"
+	"github.com/entente-org/entente/internal/render"
+	"github.com/entente-org/entente/settlement"
+)
+
+// checkJSON is the JSON result of entente check (DESIGN.md, "Results as JSON").
+type checkJSON struct {
+	OK       bool          `json:"ok"`
+	Errors   int           `json:"errors"`
+	Warnings int           `json:"warnings"`
+	Findings []findingJSON `json:"findings"`
+}
+
+type findingJSON struct {
+	Severity  string `json:"severity"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Hint      string `json:"hint,omitempty"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	Party     string `json:"party"`
+	Guarantee string `json:"guarantee"`
+}
+
+func toFindingJSON(f settlement.Finding) findingJSON {
+	return findingJSON{Severity: string(f.Severity), Code: f.Code, Message: f.Message, Hint: f.Hint,
+		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col, Party: f.Party, Guarantee: f.Guarantee}
+}
+
+func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", "FILE...", "Checks settlement files: every error (undefined terms, dangling references, rules that do not\ntype-check) and every vagueness finding, with file, line, column and a code.\nExit status: 0 no errors; 1 errors, or warnings under --strict; 2 bad usage or an unreadable or malformed file.", stderr)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	strict := fs.Bool("strict", false, "fail (exit 1) on warnings too")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return usageErrorf("check: name a settlement file")
+	}
+	out := checkJSON{OK: true, Findings: []findingJSON{}}
+	var all settlement.Findings
+	malformed := false
+	for _, file := range files {
+		res, err := check.File(file, settlement.DefaultOptions())
+		if err != nil {
+			var me *settlement.MalformedError
+			if !errors.As(err, &me) {
+				return err
+			}
+			malformed = true
+			all = append(all, settlement.Finding{Severity: settlement.Error, Code: "malformed", Message: me.Msg + errSuffix(me.Err), Pos: me.Pos})
+			continue
+		}
+		all = append(all, res.Findings...)
+	}
+	out.Errors, out.Warnings = all.Errors(), all.Warnings()
+	out.OK = out.Errors == 0 && !(*strict && out.Warnings > 0)
+	for _, f := range all {
+		out.Findings = append(out.Findings, toFindingJSON(f))
+	}
+	if *asJSON {
+		if err := render.JSON(stdout, out); err != nil {
+			return err
+		}
+	} else {
+		for _, f := range all {
+			fmt.Fprintf(stdout, "%s: %s[%s]: %s\n", f.Pos, f.Severity, f.Code, f.Message)
+			if f.Hint != "" {
+				fmt.Fprintf(stdout, "    %s\n", f.Hint)
+			}
+		}
+		fmt.Fprintf(stdout, "%s: %s, %s\n", summaryName(files), plural(out.Errors, "error"), plural(out.Warnings, "warning"))
+	}
+	switch {
+	case malformed:
+		return &inputError{err: errors.New("malformed settlement file"), printed: true}
+	case !out.OK:
+		return &findingsError{}
+	}
+	return nil
+}
+
+func errSuffix(err error) string {
+	if err == nil {
+		return ""
+	}
+	return ": " + err.Error()
+}
+
+func summaryName(files []string) string {
+	if len(files) == 1 {
+		return files[0]
+	}
+	return fmt.Sprintf("%d files", len(files))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

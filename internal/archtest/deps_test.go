@@ -1,0 +1,36 @@
+// Package archtest enforces the project's dependency rule: data flows one
+// way, settlement → engines → faces.
+package archtest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const mod = "github.com/entente-org/entente/"
+
+// forbidden maps a package to the project packages it must not depend on,
+// directly or not.
+var forbidden = map[string][]string{
+	"rules":      {"settlement", "check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
+	"settlement": {"check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
+	"guarantee":  {"check", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
+	"check":      {"store", "server", "cmd", "ledger"},
+}
+
+func TestDependencyRule(t *testing.T) {
+	for pkg, bad := range forbidden {
+		out, err := exec.Command("go", "list", "-deps", mod+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, b := range bad {
+				if dep == mod+b || strings.HasPrefix(dep, mod+b+"/") {
+					t.Errorf("%s depends on %s: settlement and rules know nothing of engines, engines nothing of store, server or cmd", pkg, dep)
+				}
+			}
+		}
+	}
+}
