@@ -27,6 +27,7 @@ type verb struct {
 func verbs() []verb {
 	return []verb{
 		{"check", "check a settlement file: errors and vagueness, with positions", runCheck},
+		{"guarantee", "test each guarantee: veto players, power indices, credibility and thresholds", runGuarantee},
 		{"init", "write a commented starter settlement that passes check", runInit},
 		{"schema", "print the JSON Schema of the settlement file", runSchema},
 		{"version", "print the version", runVersion},
