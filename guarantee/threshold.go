@@ -12,7 +12,7 @@ type Param struct {
 	// CostIfOpposed).
 	Party string
 	// Key is gain, cost_if_opposed, cost_of_response or cost_of_inaction.
-	Key string
+	Key   string
 	mover int // index in Movers, or -1 for the attacker's keys
 }
 
