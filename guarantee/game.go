@@ -265,15 +265,15 @@ func Describe(d *settlement.Decision) string {
 	}
 	switch d.Kind {
 	case settlement.Unanimity:
-		return "unanimity of " + strings.Join(d.Members, ", ")
+		return "unanimity of " + shortList(d.Members)
 	case settlement.Any:
-		return "any of " + strings.Join(d.Members, ", ")
+		return "any of " + shortList(d.Members)
 	case settlement.Quota:
 		parts := make([]string, 0, len(d.WeightOrder))
 		for _, p := range d.WeightOrder {
 			parts = append(parts, fmt.Sprintf("%s %g", p, d.Weights[p]))
 		}
-		return fmt.Sprintf("%g of %s", d.Quota, strings.Join(parts, ", "))
+		return fmt.Sprintf("%g of %s", d.Quota, shortList(parts))
 	case settlement.AllOf, settlement.AnyOf:
 		parts := make([]string, 0, len(d.Rules))
 		for _, r := range d.Rules {
@@ -310,3 +310,12 @@ func (e *TooLargeError) Error() string {
 
 // Unwrap returns [ErrTooLarge].
 func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
+
+// shortList joins up to 12 names, then says how many more there are.
+func shortList(names []string) string {
+	const max = 12
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s, … (%d in all)", strings.Join(names[:max], ", "), len(names))
+}

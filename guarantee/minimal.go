@@ -49,12 +49,14 @@ func (g *Game) MinimalWinning(ctx context.Context, limit int, maxNodes, maxCells
 			m.Note = fmt.Sprintf("not counted: %d voters × quota %d exceeds the limit of %d steps", g.N(), lf.quota, maxCells)
 		}
 	}
-	s := &search{g: g, limit: limit, maxNodes: maxNodes, ctx: ctx, count: m.Count == nil}
+	// A basic rule too large to count is only searched for the listing.
+	s := &search{g: g, limit: limit, maxNodes: maxNodes, ctx: ctx, count: m.Count == nil && m.Note == ""}
 	if err := s.run(); err != nil {
 		return nil, err
 	}
 	m.List = s.list
 	switch {
+	case m.Note != "":
 	case m.Count == nil && !s.exhausted:
 		m.Note = fmt.Sprintf("not counted: the search of a composition stopped after %d coalitions (at least %d found)", maxNodes, s.found)
 	case m.Count == nil:
@@ -140,7 +142,7 @@ func (s *search) rec(i int) {
 		return
 	}
 	s.nodes++
-	if s.nodes > s.maxNodes || (s.nodes&0xffff == 0 && s.ctx.Err() != nil) {
+	if s.nodes > s.maxNodes || s.ctx.Err() != nil {
 		s.stop, s.exhausted = true, false
 		return
 	}
@@ -189,13 +191,14 @@ func (s *search) rec(i int) {
 }
 
 // minimal reports whether every member of the current winning coalition
-// is needed.
+// is needed. Each member tested counts as a node of the search's budget.
 func (s *search) minimal() bool {
 	g := s.g
 	for v, in := range s.member {
 		if !in {
 			continue
 		}
+		s.nodes++
 		copy(s.tmp, s.cur)
 		for _, c := range g.contrib[v] {
 			s.tmp[c.leaf] -= c.weight

@@ -167,9 +167,6 @@ Exit status: 0 ok; 1 a limit stopped part of the analysis; 2 bad usage or a sett
 	if len(only) == 0 {
 		selected = s.Guarantees
 	}
-	if len(selected) == 0 {
-		return &inputError{err: fmt.Errorf("%s has no guarantees to analyse", file)}
-	}
 	out := guaranteesJSON{File: file, Guarantees: []guaranteeJSON{}}
 	var reports []*guarantee.Report
 	limited := false
@@ -359,7 +356,11 @@ func toGuaranteeJSON(r *guarantee.Report, opts guarantee.Options) guaranteeJSON 
 // renderGuarantees prints the guarantees side by side, then the details
 // of each.
 func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []guaranteeJSON) {
-	fmt.Fprintf(w, "%s: %s\n\n", file, plural(len(reps), "guarantee"))
+	fmt.Fprintf(w, "%s: %s\n", file, plural(len(reps), "guarantee"))
+	if len(reps) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, r := range reps {
 		fmt.Fprintf(tw, "  %s\t%s\n", r.Guarantee.ID, r.Rule)
@@ -419,6 +420,17 @@ func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []g
 			}
 		}
 	}
+	anyPower := false
+	for _, r := range reps {
+		anyPower = anyPower || r.Power != nil
+	}
+	const maxRows = 40
+	more := 0
+	if !anyPower {
+		parties = nil
+	} else if len(parties) > maxRows {
+		parties, more = parties[:maxRows], len(parties)-maxRows
+	}
 	for _, part := range []struct {
 		name string
 		get  func(p *guarantee.Power, i int) string
@@ -442,6 +454,9 @@ func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []g
 				}
 				return part.get(r.Power, i)
 			})
+		}
+		if more > 0 && len(parties) > 0 {
+			row(fmt.Sprintf("  … %d more (see --json)", more), func(*guarantee.Report, guaranteeJSON) string { return "" })
 		}
 	}
 	row("credibility game", func(*guarantee.Report, guaranteeJSON) string { return "" })
@@ -492,6 +507,10 @@ func renderDetails(w io.Writer, r *guarantee.Report, j guaranteeJSON) {
 		}
 		fmt.Fprintln(w, "):")
 		for _, c := range m.List {
+			if len(c) > 24 {
+				fmt.Fprintf(w, "  {%s, … %d members}\n", strings.Join(c[:24], ", "), len(c))
+				continue
+			}
 			fmt.Fprintf(w, "  {%s}\n", strings.Join(c, ", "))
 		}
 	}
