@@ -39,7 +39,9 @@ func (g *Game) MinimalWinning(ctx context.Context, limit int, maxNodes, maxCells
 	m := &Minimal{}
 	if g.root.leaf >= 0 {
 		lf := g.leaves[g.root.leaf]
-		if float64(lf.quota)*float64(g.N()) <= float64(maxCells) {
+		if c := equalWeights(lf); c != nil {
+			m.Count = c
+		} else if float64(lf.quota)*float64(g.N()) <= float64(maxCells) {
 			c, err := g.countLeaf(ctx, lf)
 			if err != nil {
 				return nil, err
@@ -64,6 +66,29 @@ func (g *Game) MinimalWinning(ctx context.Context, limit int, maxNodes, maxCells
 	}
 	m.Complete = m.Count != nil && m.Count.Cmp(big.NewInt(int64(len(m.List)))) == 0
 	return m, nil
+}
+
+// equalWeights counts the minimal winning coalitions of a leaf whose
+// voters of positive weight all weigh the same w (unanimity, any, and
+// majorities of equals): the coalitions of exactly ⌈q/w⌉ of its m voters,
+// C(m, ⌈q/w⌉). It is nil when the weights differ.
+func equalWeights(lf leaf) *big.Int {
+	var w, m int64
+	for _, x := range lf.weights {
+		if x == 0 {
+			continue
+		}
+		if w != 0 && x != w {
+			return nil
+		}
+		w = x
+		m++
+	}
+	if w == 0 {
+		return nil
+	}
+	k := (lf.quota + w - 1) / w
+	return new(big.Int).Binomial(m, k)
 }
 
 // countLeaf counts the minimal winning coalitions of a weighted leaf.

@@ -2,6 +2,7 @@ package guarantee
 
 import (
 	"context"
+	"math"
 	"math/big"
 	"math/bits"
 )
@@ -50,13 +51,24 @@ func (g *Game) Power(ctx context.Context, maxCells int64) (*Power, error) {
 			lose = append(lose, int32(s))
 		}
 	}
-	t := &tables{words: words, size: g.size}
-	// C[k] for k = 0..n over all states (winning cells stay zero).
-	C := make([][]uint64, n+1)
+	// C[k] for k = 0..n over all states (winning cells stay zero), each a
+	// set of word planes: plane w holds word w of every cell.
+	C := make([]planes, n+1)
 	for k := range C {
-		C[k] = make([]uint64, g.size*words)
+		C[k] = newPlanes(words, g.size)
 	}
-	C[0][0] = 1 // the empty coalition is in state 0, which loses
+	C[0][0][0] = 1 // the empty coalition is in state 0, which loses
+	// span[k] bounds the positions in lose of the non-zero cells of C[k]
+	// (empty when lo > hi): passes over a layer visit only that span.
+	span := make([][2]int, n+1)
+	for k := range span {
+		span[k] = [2]int{len(lose), -1}
+	}
+	span[0] = [2]int{0, 0}
+	pos := make([]int32, g.size) // position of each losing state in lose
+	for x, st := range lose {
+		pos[st] = int32(x)
+	}
 	next := make([]int32, len(lose))
 	for j := 0; j < n; j++ {
 		if err := ctx.Err(); err != nil {
@@ -64,17 +76,31 @@ func (g *Game) Power(ctx context.Context, maxCells int64) (*Power, error) {
 		}
 		g.transitions(j, lose, win, next)
 		for k := j; k >= 0; k-- {
-			t.push(C[k+1], C[k], lose, next, +1)
+			lo, hi := span[k][0], span[k][1]
+			if lo > hi {
+				continue
+			}
+			if a, b, ok := C[k+1].addShifted(C[k], lose[lo:hi+1], next[lo:hi+1]); ok {
+				span[k+1][0] = min(span[k+1][0], int(pos[a]))
+				span[k+1][1] = max(span[k+1][1], int(pos[b]))
+			}
+		}
+	}
+	// The largest size of a losing coalition: no count beyond it.
+	kmax := 0
+	for k := range span {
+		if span[k][0] <= span[k][1] {
+			kmax = k
 		}
 	}
 	p := &Power{Swings: make([]*big.Int, n), Banzhaf: make([]*big.Rat, n), ShapleyShubik: make([]*big.Rat, n),
 		TotalSwings: new(big.Int), Winning: new(big.Int).Lsh(big.NewInt(1), uint(n))}
-	for k := 0; k <= n; k++ {
-		p.Winning.Sub(p.Winning, t.sum(C[k], lose, nil))
+	acc := make([]uint64, words+1)
+	for k := 0; k <= kmax; k++ {
+		p.Winning.Sub(p.Winning, C[k].sum(lose, nil, acc))
 	}
 	fact := factorials(n)
-	prev := make([]uint64, g.size*words)
-	cur := make([]uint64, g.size*words)
+	prev, cur := newPlanes(words, g.size), newPlanes(words, g.size)
 	pivotal := make([]bool, len(lose))
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
@@ -85,13 +111,16 @@ func (g *Game) Power(ctx context.Context, maxCells int64) (*Power, error) {
 			pivotal[x] = next[x] < 0
 		}
 		swings, ss := new(big.Int), new(big.Int)
-		for k := 0; k < n; k++ {
-			// C₋ᵢ[k] = C[k] − shiftᵢ(C₋ᵢ[k−1])
-			t.copyLosing(cur, C[k], lose)
+		prevEnd := 0
+		for k := 0; k <= kmax && k < n; k++ {
+			// C₋ᵢ[k] = C[k] − shiftᵢ(C₋ᵢ[k−1]), and the sum of its
+			// pivotal cells, in one pass.
+			lo, hi := span[k][0], span[k][1]
 			if k > 0 {
-				t.push(cur, prev, lose, next, -1)
+				lo = min(lo, span[k-1][0])
 			}
-			piv := t.sum(cur, lose, pivotal)
+			piv, end := cur.deletion(C[k], prev, k > 0, prevEnd, lose, next, pivotal, acc, lo, hi)
+			prevEnd = end
 			swings.Add(swings, piv)
 			// An ordering in which i comes after exactly the k voters of
 			// such a coalition: k!(n−1−k)! of them.
@@ -135,86 +164,169 @@ func factorials(n int) []*big.Int {
 	return f
 }
 
-// tables does the arithmetic of the counting tables: each cell is an
-// unsigned integer of words 64-bit words, least significant first.
-type tables struct {
-	words int
-	size  int
+// planes is a table of unsigned integers of len(planes) 64-bit words,
+// one per state: plane w holds word w of every cell, least significant
+// first. Keeping the words apart lets the common one- and two-word cases
+// run as plain loops.
+type planes [][]uint64
+
+func newPlanes(words, size int) planes {
+	p := make(planes, words)
+	for w := range p {
+		p[w] = make([]uint64, size)
+	}
+	return p
 }
 
-// push adds (sign +1) or subtracts (sign −1) src[s] into dst[next[s]] for
-// every losing state s whose successor loses.
-func (t *tables) push(dst, src []uint64, lose, next []int32, sign int) {
-	w := t.words
-	if w == 1 {
+// addShifted adds src[s] into dst[next[s]] for every losing state s whose
+// successor loses. It reports whether it added anything non-zero, and
+// the lowest and highest states it added to.
+func (dst planes) addShifted(src planes, lose, next []int32) (int32, int32, bool) {
+	lo, hi := int32(math.MaxInt32), int32(-1)
+	switch len(dst) {
+	case 1:
+		d, a := dst[0], src[0]
 		for x, s := range lose {
-			v := src[s]
-			if v == 0 || next[x] < 0 {
+			if v, t := a[s], next[x]; v != 0 && t >= 0 {
+				d[t] += v
+				lo, hi = min(lo, t), max(hi, t)
+			}
+		}
+	case 2:
+		d0, d1, a0, a1 := dst[0], dst[1], src[0], src[1]
+		for x, s := range lose {
+			t := next[x]
+			if t < 0 || a0[s]|a1[s] == 0 {
 				continue
 			}
-			if sign > 0 {
-				dst[next[x]] += v
-			} else {
-				dst[next[x]] -= v
+			var c uint64
+			d0[t], c = bits.Add64(d0[t], a0[s], 0)
+			d1[t] += a1[s] + c
+			lo, hi = min(lo, t), max(hi, t)
+		}
+	default:
+		for x, s := range lose {
+			t := next[x]
+			if t < 0 {
+				continue
 			}
-		}
-		return
-	}
-	for x, s := range lose {
-		to := next[x]
-		if to < 0 {
-			continue
-		}
-		a := src[int(s)*w : int(s)*w+w]
-		if isZero(a) {
-			continue
-		}
-		b := dst[int(to)*w : int(to)*w+w]
-		var c uint64
-		if sign > 0 {
-			for k := range b {
-				b[k], c = bits.Add64(b[k], a[k], c)
+			var c uint64
+			nz := false
+			for w := range dst {
+				nz = nz || src[w][s] != 0
+				dst[w][t], c = bits.Add64(dst[w][t], src[w][s], c)
 			}
-		} else {
-			for k := range b {
-				b[k], c = bits.Sub64(b[k], a[k], c)
+			if nz {
+				lo, hi = min(lo, t), max(hi, t)
 			}
 		}
 	}
+	return lo, hi, hi >= 0
 }
 
-func isZero(a []uint64) bool {
-	for _, x := range a {
-		if x != 0 {
-			return false
+// deletion sets cur = ck − shift(prev) over the losing states (shift moves
+// prev[s] to next[s]; without prev when usePrev is false) and returns the
+// sum of cur over the pivotal states. States are visited in increasing
+// order and a voter only moves a coalition up, so every subtraction into
+// a state is done before the state is read.
+//
+// Only positions lo..hi of lose are visited: the span of the non-zero
+// cells of ck and prev; cur is cleared from lose[lo] to the last state
+// the pass may write.
+//
+// prev holds valid counts only below the state prevEnd (the end the pass
+// that wrote it returned); the pass returns its own end.
+func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, next []int32, pivotal []bool, acc []uint64, lo, hi int) (*big.Int, int) {
+	clear(acc)
+	if lo > hi {
+		return new(big.Int), 0
+	}
+	if !usePrev {
+		prevEnd = 0
+	}
+	end := int(lose[hi]) + 1
+	for x := lo; x <= hi; x++ {
+		if t := int(next[x]); t >= end {
+			end = t + 1
 		}
 	}
-	return true
-}
-
-// copyLosing copies the losing cells of src into dst.
-func (t *tables) copyLosing(dst, src []uint64, lose []int32) {
-	w := t.words
-	for _, s := range lose {
-		copy(dst[int(s)*w:int(s)*w+w], src[int(s)*w:int(s)*w+w])
+	for w := range cur {
+		clear(cur[w][lose[lo]:end])
 	}
+	lose, next, pivotal = lose[lo:hi+1], next[lo:hi+1], pivotal[lo:hi+1]
+	switch len(cur) {
+	case 1:
+		c0, k0, p0 := cur[0], ck[0], prev[0]
+		var sum, hi uint64
+		for x, s := range lose {
+			v := c0[s] + k0[s]
+			c0[s] = v
+			if pivotal[x] {
+				var c uint64
+				sum, c = bits.Add64(sum, v, 0)
+				hi += c
+			} else if int(s) < prevEnd {
+				c0[next[x]] -= p0[s]
+			}
+		}
+		acc[0], acc[1] = sum, hi
+	case 2:
+		c0, c1, k0, k1, p0, p1 := cur[0], cur[1], ck[0], ck[1], prev[0], prev[1]
+		var s0, s1, s2 uint64
+		for x, s := range lose {
+			var c uint64
+			c0[s], c = bits.Add64(c0[s], k0[s], 0)
+			c1[s] += k1[s] + c
+			if pivotal[x] {
+				s0, c = bits.Add64(s0, c0[s], 0)
+				s1, c = bits.Add64(s1, c1[s], c)
+				s2 += c
+			} else if int(s) < prevEnd {
+				t := next[x]
+				c0[t], c = bits.Sub64(c0[t], p0[s], 0)
+				c1[t] -= p1[s] + c
+			}
+		}
+		acc[0], acc[1], acc[2] = s0, s1, s2
+	default:
+		W := len(cur)
+		for x, s := range lose {
+			var c uint64
+			for w := 0; w < W; w++ {
+				cur[w][s], c = bits.Add64(cur[w][s], ck[w][s], c)
+			}
+			if pivotal[x] {
+				c = 0
+				for w := 0; w < W; w++ {
+					acc[w], c = bits.Add64(acc[w], cur[w][s], c)
+				}
+				acc[W] += c
+			} else if int(s) < prevEnd {
+				t := next[x]
+				c = 0
+				for w := 0; w < W; w++ {
+					cur[w][t], c = bits.Sub64(cur[w][t], prev[w][s], c)
+				}
+			}
+		}
+	}
+	return wordsToInt(acc), end
 }
 
 // sum adds up the cells of the losing states (those marked in only, when
-// only is not nil).
-func (t *tables) sum(src []uint64, lose []int32, only []bool) *big.Int {
-	w := t.words
-	acc := make([]uint64, w+1) // at most 2^31 cells below 2^(64w) each
+// only is not nil), using acc (len(p)+1 words) as scratch.
+func (p planes) sum(lose []int32, only []bool, acc []uint64) *big.Int {
+	clear(acc)
+	W := len(p)
 	for x, s := range lose {
 		if only != nil && !only[x] {
 			continue
 		}
-		a := src[int(s)*w : int(s)*w+w]
 		var c uint64
-		for k := range a {
-			acc[k], c = bits.Add64(acc[k], a[k], c)
+		for w := 0; w < W; w++ {
+			acc[w], c = bits.Add64(acc[w], p[w][s], c)
 		}
-		acc[w] += c
+		acc[W] += c
 	}
 	return wordsToInt(acc)
 }

@@ -184,7 +184,10 @@ func TestTenThousandVoters(t *testing.T) {
 		t.Errorf("Power of 10,000 voters = %v, want a TooLargeError", err)
 	}
 	mw, err := g.MinimalWinning(context.Background(), 3, 1<<20, DefaultOptions().MaxCells)
-	if err != nil || mw.Count == nil || mw.Count.Int64() != 1 || len(mw.List) != 1 || len(mw.List[0]) != 10000 {
-		t.Errorf("MinimalWinning of a unanimity of 10,000 = %+v, %v; want the one coalition", mw, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mw.Count == nil || mw.Count.Int64() != 1 || len(mw.List) != 1 || len(mw.List[0]) != 10000 {
+		t.Errorf("MinimalWinning of a unanimity of 10,000: count %v, %d listed, error %v; want the one coalition", mw.Count, len(mw.List), err)
 	}
 }
