@@ -203,6 +203,7 @@ func Convert(domain *File, profiles []*File, opts Options) (*Import, error) {
 		return nil, c.errs.sorted()
 	}
 	im := c.im
+	sortWarnings(im.Warnings, append([]*File{domain}, profiles...))
 	im.ID = PartyID(domain.Name)
 	switch name := strings.TrimSpace(domain.Objective); {
 	case name == "" || strings.EqualFold(name, "root") || strings.EqualFold(name, "any"):
@@ -260,12 +261,26 @@ func (c *converter) domain() {
 	d := c.im.Domain
 	c.im.Warnings = append(c.im.Warnings, d.Warnings...)
 	if d.Root == "utility_space" && d.HasPreferences() {
-		c.errorf(d.Pos, "%s is a utility profile (it gives weights or evaluations), not a domain: give the domain file (root element <negotiation_template>) first, then the profiles", d.Name)
+		c.errorf(d.Pos, "this file is a utility profile (it gives weights or evaluations), given as the domain: give the domain file (root element <negotiation_template>) first, then the profiles")
 		return
 	}
 	if len(d.Issues) == 0 {
 		c.errorf(d.Pos, "the domain has no issues; a domain lists <issue> elements in its <objective>")
 		return
+	}
+	indices := map[int]*Issue{}
+	names := map[string]*Issue{}
+	for _, is := range d.Issues {
+		if first := indices[is.Index]; first != nil {
+			c.errorf(is.Pos, "issue index %d is also the index of issue %q at %s; each issue has its own index", is.Index, first.Name, first.Pos)
+		} else {
+			indices[is.Index] = is
+		}
+		if first := names[is.Name]; first != nil {
+			c.errorf(is.Pos, "issue name %q is also the name of the issue at %s; each issue has its own name", is.Name, first.Pos)
+		} else {
+			names[is.Name] = is
+		}
 	}
 	taken := map[string]bool{}
 	for _, is := range d.Issues {
@@ -309,10 +324,34 @@ func (c *converter) domain() {
 			}
 			out.Grid = newGrid(is.RealLow, is.RealHigh, c.opts.RealValues)
 			out.Min, out.Max, out.Step = out.Grid.rangeOf()
-			c.warnf(nil, is.Pos, "real issue %q is taken at %d values from %s to %s (%s); packages between them are not in the settlement", is.Name, out.Grid.N, num(is.RealLow), num(is.RealHigh), out.Grid.describe(is.Name))
+			if out.Grid.N == 1 {
+				c.warnf(nil, is.Pos, "real issue %q has the single value %s (%s)", is.Name, num(is.RealLow), out.Grid.describe(is.Name))
+			} else {
+				c.warnf(nil, is.Pos, "real issue %q is taken at %d values from %s to %s (%s); packages between them are not in the settlement", is.Name, out.Grid.N, num(is.RealLow), num(is.RealHigh), out.Grid.describe(is.Name))
+			}
 		}
 		c.im.Issues = append(c.im.Issues, out)
 	}
+}
+
+// sortWarnings orders warnings by file (in the order given) and position.
+func sortWarnings(ws []Warning, files []*File) {
+	rank := map[string]int{}
+	for i, f := range files {
+		if _, ok := rank[f.Name]; !ok {
+			rank[f.Name] = i
+		}
+	}
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i].Pos, ws[j].Pos
+		if rank[a.File] != rank[b.File] {
+			return rank[a.File] < rank[b.File]
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
 }
 
 // newGrid discretises [low, high] into n values. A single-valued range
@@ -364,6 +403,8 @@ func (g *Grid) rangeOf() (lo, hi, step int64) {
 // describe says what a range value of the grid stands for.
 func (g *Grid) describe(name string) string {
 	switch {
+	case !g.Scaled && g.N < 2:
+		return fmt.Sprintf("the value 0 stands for %s = %s", name, num(g.Low))
 	case !g.Scaled:
 		return fmt.Sprintf("the value k stands for %s = %s + k × %s", name, num(g.Low), num((g.High-g.Low)/float64(g.N-1)))
 	case g.Scale == 1:
@@ -381,13 +422,14 @@ func (c *converter) profile(i int, p *File) {
 	party := &Party{ID: unique(id, "-", c.parties), Profile: p}
 	c.im.Parties = append(c.im.Parties, party)
 	if p.Root != "utility_space" {
-		c.errorf(p.Pos, "%s is a domain (root element <%s>), not a utility profile; a profile's root element is <utility_space>, with a <weight> per issue and the evaluations of the items", p.Name, p.Root)
+		c.errorf(p.Pos, "this file is a domain (root element <%s>), given as a utility profile; a profile's root element is <utility_space>, with a <weight> per issue and the evaluations of the items", p.Root)
 		return
 	}
 	match, ok := c.matchIssues(p)
-	if !ok {
+	if match == nil {
 		return
 	}
+	bad := !ok
 	typ := strings.ToLower(p.Type)
 	if p.Nonlinear != nil || typ == "nonlinear" || typ == "constraint" {
 		at := p.TypePos
@@ -405,9 +447,12 @@ func (c *converter) profile(i int, p *File) {
 		c.warnf(party, p.TypePos, "the unknown utility space type %q is read as an additive profile, since the file gives weights and evaluations", p.Type)
 	}
 	u := &Utility{Weights: make([]float64, len(c.im.Issues)), Values: make([][]Point, len(c.im.Issues))}
-	bad := !c.weights(p, party, u)
+	bad = !c.weights(p, party, u, match) || bad
 	for k, is := range c.im.Issues {
 		pi := match[k]
+		if pi == nil {
+			continue // reported by matchIssues
+		}
 		var pts []Point
 		var ok bool
 		switch is.Kind {
@@ -465,7 +510,7 @@ func (c *converter) matchIssues(p *File) ([]*Issue, bool) {
 		}
 	}
 	if len(p.Issues) > 0 && common == 0 {
-		c.errorf(p.Pos, "none of the issues of %s (%s) is an issue of the domain %s (%s): is it a profile of another domain?", p.Name, issueList(p.Issues), c.im.Domain.Name, issueList(c.domainIssues()))
+		c.errorf(p.Pos, "none of the profile's issues (%s) is an issue of the domain %s (%s): is it a profile of another domain?", issueList(p.Issues), c.im.Domain.Name, issueList(c.domainIssues()))
 		return nil, false
 	}
 	n := len(c.errs)
@@ -477,7 +522,7 @@ func (c *converter) matchIssues(p *File) ([]*Issue, bool) {
 		pi := byIndex[d.Index]
 		switch {
 		case pi == nil:
-			c.errorf(p.Pos, "%s has no issue with index %d (%q in the domain); a profile repeats every issue of its domain, with the same index and name", p.Name, d.Index, d.Name)
+			c.errorf(p.Pos, "the profile has no issue with index %d (%q in the domain); a profile repeats every issue of its domain, with the same index and name", d.Index, d.Name)
 			continue
 		case pi.Name != d.Name:
 			c.errorf(pi.Pos, "issue %d is %q here but %q in the domain %s; a profile repeats the domain's issues, with the same index and name", d.Index, pi.Name, d.Name, c.im.Domain.Name)
@@ -516,9 +561,9 @@ func (c *converter) domainIssues() []*Issue {
 }
 
 // weights reads the profile's weights into u, aligned with the issues.
-func (c *converter) weights(p *File, party *Party, u *Utility) bool {
+func (c *converter) weights(p *File, party *Party, u *Utility, match []*Issue) bool {
 	if len(p.Weights) == 0 {
-		c.errorf(p.Pos, "%s gives no weights; a profile gives each issue a <weight index=\"1\" value=\"0.25\"/> in its <objective>, the weights summing to 1", p.Name)
+		c.errorf(p.Pos, "the profile gives no weights; a profile gives each issue a <weight index=\"1\" value=\"0.25\"/> in its <objective>, the weights summing to 1")
 		return false
 	}
 	n := len(c.errs)
@@ -555,7 +600,11 @@ func (c *converter) weights(p *File, party *Party, u *Utility) bool {
 	}
 	for k, is := range c.im.Issues {
 		if !has[k] && seen[is.From.Index] == (Pos{}) {
-			c.errorf(p.Pos, "%s gives no weight for issue %q (index %d); Genius cannot compute a utility without it: add <weight index=\"%d\" value=\"...\"/>", p.Name, is.From.Name, is.From.Index, is.From.Index)
+			at := p.Pos
+			if match[k] != nil {
+				at = match[k].Pos
+			}
+			c.errorf(at, "no weight for issue %q (index %d); Genius cannot compute a utility without it: add <weight index=\"%d\" value=\"...\"/>", is.From.Name, is.From.Index, is.From.Index)
 		}
 	}
 	if len(c.errs) > n {
@@ -736,7 +785,7 @@ func (c *converter) real(p *File, is *ImportedIssue, pi *Issue) ([]Point, bool) 
 		x := g.At(k)
 		y := f(x)
 		if math.IsNaN(y) || y < 0 || y > 1 {
-			c.errorf(ev.Pos, "the %s evaluator of real issue %q gives %s at %s; an evaluation lies between 0 and 1", ev.FType, d.Name, num(y), num(x))
+			c.errorf(ev.Pos, "the %s evaluator of real issue %q gives %s at %s = %s; an evaluation lies between 0 and 1", ev.FType, d.Name, num(y), d.Name, num(x))
 			return nil, false
 		}
 		xs[k], ys[k] = is.Min+int64(k)*is.Step, y

@@ -3,6 +3,7 @@ package genius
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -163,6 +164,9 @@ type parser struct {
 	t    *tree
 	f    *File
 	errs ErrorList
+	// reservations and discounts collect the <reservation> and
+	// <discount_factor> elements found, in any order.
+	reservations, discounts []*node
 }
 
 func (p *parser) errorf(at Pos, format string, args ...any) {
@@ -202,50 +206,44 @@ func (p *parser) file() {
 		p.f.Objective, _ = obj.attr("name")
 		p.terms(obj)
 	}
-	p.objective(obj, 0)
-	seen := map[int]*Issue{}
-	names := map[string]*Issue{}
-	for _, is := range p.f.Issues {
-		if first := seen[is.Index]; first != nil {
-			p.errorf(is.Pos, "issue index %d is also the index of issue %q at %s; each issue has its own index", is.Index, first.Name, first.Pos)
-		} else {
-			seen[is.Index] = is
-		}
-		if first := names[is.Name]; first != nil {
-			p.errorf(is.Pos, "issue name %q is also the name of the issue at %s; each issue has its own name", is.Name, first.Pos)
-		} else {
-			names[is.Name] = is
-		}
-	}
+	p.objective(obj)
+	p.f.Reservation = p.single(p.reservations, "reservation")
+	p.f.Discount = p.single(p.discounts, "discount_factor")
 }
 
-// terms reads the <reservation> and <discount_factor> children of n.
+// terms collects the <reservation> and <discount_factor> children of n.
 func (p *parser) terms(n *node) {
 	for _, c := range n.children {
 		switch c.name {
 		case "reservation":
-			p.single(c, "reservation", &p.f.Reservation)
+			p.reservations = append(p.reservations, c)
 		case "discount_factor":
-			p.single(c, "discount_factor", &p.f.Discount)
+			p.discounts = append(p.discounts, c)
 		}
 	}
 }
 
-func (p *parser) single(c *node, what string, dst **Number) {
-	v, ok := p.number(c, "value", what)
-	if !ok {
-		return
+// single reads the value of the first of the elements in document order;
+// a second one is an error.
+func (p *parser) single(elems []*node, what string) *Number {
+	sort.Slice(elems, func(i, j int) bool { return elems[i].off < elems[j].off })
+	var first *Number
+	for i, c := range elems {
+		v, ok := p.number(c, "value", what)
+		switch {
+		case !ok:
+		case i > 0:
+			p.errorf(v.Pos, "a second <%s>; the first is at %s: give one", what, p.t.attrAt(elems[0], "value"))
+		default:
+			first = &v
+		}
 	}
-	if *dst != nil {
-		p.errorf(v.Pos, "a second <%s>; the first is at %s: give one", what, (*dst).Pos)
-		return
-	}
-	*dst = &v
+	return first
 }
 
 // objective walks an objective's children: issues, weights, nested
 // objectives, and the utility element of nonlinear profiles.
-func (p *parser) objective(n *node, depth int) {
+func (p *parser) objective(n *node) {
 	for _, c := range n.children {
 		switch c.name {
 		case "issue":
@@ -260,7 +258,7 @@ func (p *parser) objective(n *node, depth int) {
 			}
 			p.f.Objectives = append(p.f.Objectives, o)
 			p.terms(c)
-			p.objective(c, depth+1)
+			p.objective(c)
 		case "weight":
 			w := &Weight{Pos: p.t.at(c)}
 			idx, ok1 := p.integer(c, "index", "a weight's index")
@@ -278,23 +276,19 @@ func (p *parser) objective(n *node, depth int) {
 	}
 }
 
+// issue reads an issue; it returns nil after reporting its errors. It
+// reads on after an error, so that one run reports them all.
 func (p *parser) issue(n *node) *Issue {
 	is := &Issue{Pos: p.t.at(n)}
-	idx, ok := p.integer(n, "index", "an issue's index")
-	if !ok {
-		return nil
-	}
+	n0 := len(p.errs)
+	idx, _ := p.integer(n, "index", "an issue's index")
 	is.Index = int(idx)
 	name, ok := n.attr("name")
 	if !ok || strings.TrimSpace(name) == "" {
-		p.errorf(is.Pos, "issue %d has no name; give name=\"...\"", is.Index)
-		return nil
+		p.errorf(is.Pos, "an issue without name; give name=\"...\"")
 	}
 	is.Name = name
-	kind, ok := p.kind(n, is)
-	if !ok {
-		return nil
-	}
+	kind, _ := p.kind(n, is)
 	is.Kind = kind
 	switch kind {
 	case Discrete:
@@ -359,6 +353,9 @@ func (p *parser) issue(n *node) *Issue {
 			}
 			is.Evaluator = ev
 		}
+	}
+	if len(p.errs) > n0 {
+		return nil
 	}
 	return is
 }
