@@ -82,14 +82,34 @@ func (t *tree) at(n *node) Pos { return t.pos(n.off) }
 // of the element when the attribute is not there.
 func (t *tree) attrAt(n *node, name string) Pos {
 	tag := t.src[n.off:n.end]
-	re, err := regexp.Compile(`[\s]` + regexp.QuoteMeta(name) + `\s*=\s*["']`)
-	if err == nil {
-		if m := re.FindIndex(tag); m != nil {
-			return t.pos(n.off + m[1])
+	for i := 1; i+len(name) <= len(tag); i++ {
+		j := i + bytes.Index(tag[i:], []byte(name))
+		if j < i {
+			break
+		}
+		i = j
+		if !isSpace(tag[j-1]) {
+			continue
+		}
+		k := j + len(name)
+		for k < len(tag) && isSpace(tag[k]) {
+			k++
+		}
+		if k >= len(tag) || tag[k] != '=' {
+			continue
+		}
+		k++
+		for k < len(tag) && isSpace(tag[k]) {
+			k++
+		}
+		if k < len(tag) && (tag[k] == '"' || tag[k] == '\'') {
+			return t.pos(n.off + k + 1)
 		}
 	}
 	return t.at(n)
 }
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
 var (
 	utf8BOM  = []byte{0xEF, 0xBB, 0xBF}
