@@ -509,7 +509,11 @@ func (c *converter) matchIssues(p *File) ([]*Issue, bool) {
 			common++
 		}
 	}
-	if len(p.Issues) > 0 && common == 0 {
+	if len(p.Issues) == 0 {
+		c.errorf(p.Pos, "the profile lists no issues; a profile repeats the issues of its domain (%s) with their evaluations", issueList(c.domainIssues()))
+		return nil, false
+	}
+	if common == 0 {
 		c.errorf(p.Pos, "none of the profile's issues (%s) is an issue of the domain %s (%s): is it a profile of another domain?", issueList(p.Issues), c.im.Domain.Name, issueList(c.domainIssues()))
 		return nil, false
 	}

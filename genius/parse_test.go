@@ -220,3 +220,20 @@ func TestNamesKept(t *testing.T) {
 		t.Errorf("ids %v lack int_ and int__2", ids)
 	}
 }
+
+// TestPartyIDsUnique gives two profiles of one file name distinct ids.
+func TestPartyIDsUnique(t *testing.T) {
+	d := parseFile(t, "party/party_domain.xml")
+	p := parseFile(t, "party/party1_utility.xml")
+	im, err := genius.Convert(d, []*genius.File{p, p, p}, genius.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, party := range im.Parties {
+		ids = append(ids, party.ID)
+	}
+	if got, want := strings.Join(ids, " "), "party1_utility party1_utility-2 party1_utility-3"; got != want {
+		t.Errorf("party ids %q, want %q", got, want)
+	}
+}
