@@ -94,6 +94,9 @@ type Import struct {
 	Options Options
 
 	yaml []byte
+	// rescaled is true when a profile's weights were divided by their sum
+	// (Options.NormaliseWeights): its utilities then differ from Genius's.
+	rescaled bool
 }
 
 // YAML returns the settlement file (format 1), with comments naming the
@@ -625,6 +628,7 @@ func (c *converter) weights(p *File, party *Party, u *Utility, match []*Issue) b
 		return false
 	case math.Abs(sum-1) <= weightTolerance:
 	case c.opts.NormaliseWeights:
+		c.im.rescaled = true
 		capped := ""
 		if sum > 1 {
 			capped = ", and Genius caps utilities above 1 where the settlement does not"

@@ -321,6 +321,9 @@ func TestNormaliseWeights(t *testing.T) {
 	if len(im.Warnings) != 1 || !strings.Contains(im.Warnings[0].Msg, "divided by 0.8") {
 		t.Fatalf("warnings = %v, want one saying utilities are divided by 0.8", im.Warnings)
 	}
+	if !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(string(im.YAML()), "#", "")), " "), "except where a warning below says the weights were divided by their sum") {
+		t.Errorf("the header does not qualify its claim that utilities equal Genius's:\n%s", im.YAML())
+	}
 	s, _, err := settlement.Parse("p.yaml", im.YAML(), settlement.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)

@@ -146,8 +146,12 @@ func (im *Import) header() string {
 	for _, p := range im.Parties {
 		lines = append(lines, fmt.Sprintf("  profile  %s -> party %s", p.Profile.Name, p.ID))
 	}
+	equals := "equals the Genius utility of its profile on every package"
+	if im.rescaled {
+		equals = "equals the Genius utility of its profile on every package, except where a warning below says the weights were divided by their sum"
+	}
 	lines = append(lines, wrap("How Genius terms map to the settlement: docs/genius.md. Each position's utility "+
-		"(weights divided by their sum) equals the Genius utility of its profile on every package: discrete "+
+		"(weights divided by their sum) "+equals+": discrete "+
 		"evaluations are divided by the issue's largest evaluation, as Genius does, and integer and real "+
 		"evaluators become points joined by straight lines.", "")...)
 	if len(im.Warnings) == 0 {
