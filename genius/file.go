@@ -148,9 +148,9 @@ type Objective struct {
 // positions only; Parse does no I/O. The error is an [ErrorList] naming
 // every problem found, each with its line and column.
 func Parse(name string, src []byte) (*File, error) {
-	t, err := parseXML(name, src)
-	if err != nil {
-		return nil, ErrorList{err.(*Error)}
+	t, perr := parseXML(name, src)
+	if perr != nil {
+		return nil, ErrorList{perr}
 	}
 	p := &parser{t: t, f: &File{Name: name, Root: t.root.name, Pos: t.at(t.root)}}
 	p.file()

@@ -126,7 +126,7 @@ var latin1Names = map[string]*charmap.Charmap{
 
 // parseXML reads src into a tree of elements. It checks that src is
 // well-formed XML with one root element, and returns positioned errors.
-func parseXML(file string, src []byte) (*tree, error) {
+func parseXML(file string, src []byte) (*tree, *Error) {
 	t := &tree{file: file}
 	if bytes.HasPrefix(src, []byte{0xFF, 0xFE}) || bytes.HasPrefix(src, []byte{0xFE, 0xFF}) {
 		return nil, &Error{Pos{File: file}, "the file is UTF-16 text; Genius files are UTF-8 XML: convert it to UTF-8"}
@@ -223,7 +223,7 @@ func parseXML(file string, src []byte) (*tree, error) {
 // xmlError turns a decoder error into a positioned error. The decoder
 // gives the line of a syntax error; the column comes from the offset where
 // decoding stopped when it lies on that line.
-func (t *tree) xmlError(err error, off int) error {
+func (t *tree) xmlError(err error, off int) *Error {
 	p := t.pos(off)
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
