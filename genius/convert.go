@@ -116,16 +116,6 @@ type ImportedIssue struct {
 	Grid *Grid
 }
 
-// Value returns the settlement value of the k-th value of the issue: the
-// k-th option, or the k-th range value (for a real issue, the one that
-// stands for the k-th grid value).
-func (is *ImportedIssue) Value(k int) any {
-	if is.Kind == Discrete {
-		return is.Options[k]
-	}
-	return is.Min + int64(k)*is.Step
-}
-
 // Size returns the number of values of the issue.
 func (is *ImportedIssue) Size() int64 {
 	if is.Kind == Discrete {
