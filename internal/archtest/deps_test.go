@@ -20,6 +20,7 @@ var forbidden = map[string][]string{
 	// The .efg reader and writer know nothing of settlements or engines
 	// (importing package guarantee would be a cycle).
 	"guarantee/efg": {"settlement", "rules", "check", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
+	"genius":        {"check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 }
 
 func TestDependencyRule(t *testing.T) {
