@@ -130,7 +130,7 @@ func (g *ruleGen) integer(depth int) string {
 	case 4:
 		return fmt.Sprintf("(%s ? %s : %s)", g.boolean(0), g.integer(depth-1), g.integer(depth-1))
 	case 5:
-		return fmt.Sprintf("-%s", g.integer(depth-1))
+		return fmt.Sprintf("-(%s)", g.integer(depth-1))
 	}
 	return g.integer(0)
 }
