@@ -135,7 +135,8 @@ type Solution struct {
 	// enumeration, an int64 for a range, a []string (items in declared
 	// order) for a subset.
 	Package rules.Package
-	// Utility of each party with a utility, in Space.Parties order.
+	// Utility of each party with a utility, in Space.Parties order, as
+	// settlement.Utility.Of computes it.
 	Utility []float64
 	// Value is the objective's value: the Nash product, the smallest
 	// Kalai–Smorodinsky ratio, the sum of utilities.
@@ -316,8 +317,10 @@ func (m *mdd) solution(path []choice, u []int64, value float64) *Solution {
 		}
 		sol.Package[is.ID] = set
 	}
-	for _, x := range u {
-		sol.Utility = append(sol.Utility, unfix(x))
+	// Report utilities as settlement.Utility computes them, in floating
+	// point, rather than from the fixed-point sums.
+	for _, u := range m.sp.utils {
+		sol.Utility = append(sol.Utility, u.Of(m.sp.s, sol.Package))
 	}
 	return sol
 }
@@ -379,8 +382,8 @@ func kalai(res, best []int64) objective {
 	}
 }
 
-// describe writes a package as issue=value pairs, in issue order.
-func (sp *Space) describe(pkg rules.Package) string {
+// Describe writes a package as issue=value pairs, in issue order.
+func (sp *Space) Describe(pkg rules.Package) string {
 	var parts []string
 	for _, is := range sp.s.Issues {
 		v := pkg[is.ID]

@@ -45,6 +45,8 @@ type Space struct {
 	// Parties lists the parties with a utility, in position order.
 	parties []string
 	res     []int64 // reservation of each party, fixed point
+	resv    []float64
+	utils   []*settlement.Utility
 	base    []int64 // utility every package gives each party regardless of variables
 	total   *big.Int
 }
@@ -422,6 +424,8 @@ func (sp *Space) makeUtilities() error {
 		sp.parties = append(sp.parties, p.Party)
 		us = append(us, p.Utility)
 		sp.res = append(sp.res, fix(p.Reservation))
+		sp.resv = append(sp.resv, p.Reservation)
+		sp.utils = append(sp.utils, p.Utility)
 	}
 	np := len(us)
 	sp.base = make([]int64, np)
@@ -568,9 +572,5 @@ func (sp *Space) Parties() []string { return append([]string(nil), sp.parties...
 
 // Reservation returns each party's reservation value, in Parties order.
 func (sp *Space) Reservation() []float64 {
-	out := make([]float64, len(sp.res))
-	for i, r := range sp.res {
-		out[i] = unfix(r)
-	}
-	return out
+	return append([]float64(nil), sp.resv...)
 }

@@ -27,6 +27,7 @@ type verb struct {
 func verbs() []verb {
 	return []verb{
 		{"check", "check a settlement file: errors and vagueness, with positions", runCheck},
+		{"deals", "analyse the deal space: feasible packages, conflicts, relaxations, bargaining solutions", runDeals},
 		{"init", "write a commented starter settlement that passes check", runInit},
 		{"schema", "print the JSON Schema of the settlement file", runSchema},
 		{"version", "print the version", runVersion},
