@@ -1,6 +1,8 @@
 // Package check runs every check of a settlement: the loader's validation,
 // the vagueness lint, and the findings that need an engine (the veto
-// analysis of package guarantee).
+// analysis of package guarantee; the clause compiler and SAT solver of
+// package dealspace for rules outside the compilable subset, red lines no
+// package satisfies and constraints that contradict each other).
 package check
 
 import (
@@ -43,6 +45,9 @@ func Settlement(s *settlement.Settlement, loaded settlement.Findings) settlement
 	out := append(settlement.Findings(nil), loaded...)
 	out = append(out, settlement.Lint(s)...)
 	out = append(out, Vetoes(s)...)
+	if loaded.Errors() == 0 {
+		out = append(out, DealSpace(s)...)
+	}
 	out.Sort()
 	return out
 }

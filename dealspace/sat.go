@@ -151,8 +151,14 @@ func (p *satProblem) solve(keep []bool) (bool, []int) {
 
 // solveHard is solve over the constraints given by keepHard alone.
 func (p *satProblem) solveHard(keepHard []bool) bool {
+	ok, _ := p.solveSome(keepHard, make([]bool, len(p.redSel)))
+	return ok
+}
+
+// solveSome is solve over the constraints and red lines kept.
+func (p *satProblem) solveSome(keepHard, keepRed []bool) (bool, []int) {
 	if p.empty {
-		return false
+		return false, nil
 	}
 	assume := []solver.Lit{solver.IntToLit(int32(p.truth))}
 	for i, s := range p.hardSel {
@@ -162,11 +168,14 @@ func (p *satProblem) solveHard(keepHard []bool) bool {
 		}
 		assume = append(assume, l)
 	}
-	for _, s := range p.redSel {
-		assume = append(assume, solver.IntToLit(int32(s)).Negation())
+	for i, s := range p.redSel {
+		l := solver.IntToLit(int32(s))
+		if !keepRed[i] {
+			l = l.Negation()
+		}
+		assume = append(assume, l)
 	}
-	ok, _ := p.solveWith(assume)
-	return ok
+	return p.solveWith(assume)
 }
 
 func (p *satProblem) solveWith(assume []solver.Lit) (bool, []int) {

@@ -166,6 +166,10 @@ func New(s *settlement.Settlement) (*Space, error) {
 	if len(s.Positions) == 0 {
 		return nil, ErrNoPositions
 	}
+	return newSpace(s)
+}
+
+func newSpace(s *settlement.Settlement) (*Space, error) {
 	sp := &Space{s: s, total: big.NewInt(1)}
 	byIssue := map[string][]int{} // issue id -> variable indices
 	for _, is := range s.Issues {
@@ -191,9 +195,6 @@ func New(s *settlement.Settlement) (*Space, error) {
 		sp.total.Mul(sp.total, new(big.Int).SetUint64(v.n))
 	}
 	// Compile every rule.
-	type compiled struct {
-		cnf rules.CNF
-	}
 	var bad []UnsupportedRule
 	get := func(r *settlement.Rule, what string) rules.CNF {
 		if r.Compiled == nil {
@@ -277,7 +278,6 @@ func (sp *Space) holds(v *variable, l rules.Lit, k uint64) bool {
 // makeClasses partitions each variable's values by the literals that
 // mention it.
 func (sp *Space) makeClasses(byIssue map[string][]int, lits []rules.Lit) error {
-	type cut struct{ set map[uint64]bool }
 	// cuts[v] holds the value indices after which a new class starts, and
 	// isolated values (each its own class).
 	after := make([]map[uint64]bool, len(sp.vars))
@@ -413,9 +413,6 @@ func (sp *Space) clauses(byIssue map[string][]int, cnf rules.CNF) []clause {
 // makeUtilities splits each class into value classes and computes each
 // party's fixed-point contributions.
 func (sp *Space) makeUtilities() error {
-	type party struct {
-		u *settlement.Utility
-	}
 	var us []*settlement.Utility
 	for _, p := range sp.s.Positions {
 		if p.Utility == nil {

@@ -200,9 +200,9 @@ func constBool(v bool) sym {
 	return boolSym(bddFalse)
 }
 
-func intConst(n int64) sym    { return sym{k: sInt, cs: []scase{{cond: bddTrue, lin: linear{c: n}}}} }
-func strConst(s string) sym   { return sym{k: sString, cs: []scase{{cond: bddTrue, str: s}}} }
-func listOf(es []*elem) sym   { return sym{k: sList, cs: []scase{{cond: bddTrue, elems: es}}} }
+func intConst(n int64) sym     { return sym{k: sInt, cs: []scase{{cond: bddTrue, lin: linear{c: n}}}} }
+func strConst(s string) sym    { return sym{k: sString, cs: []scase{{cond: bddTrue, str: s}}} }
+func listOf(es []*elem) sym    { return sym{k: sList, cs: []scase{{cond: bddTrue, elems: es}}} }
 func (l linear) isConst() bool { return len(l.terms) == 0 }
 
 func (c *symc) lookup(name string) (sym, bool) {
@@ -250,7 +250,7 @@ func (c *symc) eval(e celast.Expr) sym {
 		case types.String:
 			return strConst(string(v))
 		}
-		c.fail(e, "a %s literal is outside what the deal-space engine compiles (%s)", e.AsLiteral().Type().TypeName(), Supported)
+		c.fail(e, "a %s literal is outside what the deal-space engine compiles", e.AsLiteral().Type().TypeName())
 	case celast.IdentKind:
 		name := e.AsIdent()
 		if v, ok := c.lookup(name); ok {
@@ -275,11 +275,11 @@ func (c *symc) eval(e celast.Expr) sym {
 	case celast.ComprehensionKind:
 		return c.comprehension(e)
 	case celast.SelectKind:
-		c.fail(e, "field selection is outside what the deal-space engine compiles (%s)", Supported)
+		c.fail(e, "field selection is outside what the deal-space engine compiles")
 	case celast.MapKind, celast.StructKind:
-		c.fail(e, "maps and messages are outside what the deal-space engine compiles (%s)", Supported)
+		c.fail(e, "maps and messages are outside what the deal-space engine compiles")
 	}
-	c.fail(e, "this expression is outside what the deal-space engine compiles (%s)", Supported)
+	c.fail(e, "this expression is outside what the deal-space engine compiles")
 	return sym{}
 }
 
@@ -330,7 +330,7 @@ func (c *symc) call(e celast.Expr) sym {
 		return boolSym(c.stringTest(e, fn, c.eval(args[0]), c.eval(args[1])))
 	}
 	name := strings.Trim(fn, "_@")
-	c.fail(e, "%s is outside what the deal-space engine compiles (%s)", describeFunc(fn, name), Supported)
+	c.fail(e, "%s is outside what the deal-space engine compiles", describeFunc(fn, name))
 	return sym{}
 }
 
@@ -1115,7 +1115,9 @@ func (c *symc) falseUnder(n int32, assign map[int32]bool) bool {
 // of a single literal contradict each other on an issue's domain, returns
 // the false CNF.
 func simplify(cnf CNF, env *Env) CNF {
-	keyOf := func(l Lit) string { return fmt.Sprintf("%s\x00%d\x00%s\x00%d\x00%v", l.Issue, l.Op, l.Option, l.N, l.Neg) }
+	keyOf := func(l Lit) string {
+		return fmt.Sprintf("%s\x00%d\x00%s\x00%d\x00%v", l.Issue, l.Op, l.Option, l.N, l.Neg)
+	}
 	sets := make([]map[string]bool, len(cnf))
 	for i, cl := range cnf {
 		sets[i] = map[string]bool{}
