@@ -10,6 +10,7 @@ type bdd struct {
 	unique map[bddNode]int32
 	memo   map[bddOp]int32
 	limit  int
+	steps  int // operations computed (memo misses), bounded by 16*limit
 }
 
 // bddNode is a decision node: if atom v then hi else lo. Nodes 0 and 1 are
@@ -113,6 +114,9 @@ func (b *bdd) apply(op byte, x, y int32) int32 {
 	k := bddOp{op, x, y}
 	if r, ok := b.memo[k]; ok {
 		return r
+	}
+	if b.steps++; b.steps > 16*b.limit {
+		panic(errBDDLimit{})
 	}
 	nx, ny := b.nodes[x], b.nodes[y]
 	v := min(nx.v, ny.v)

@@ -165,8 +165,9 @@ const (
 	// expression, branches of a split over an issue's values) one
 	// subexpression may have.
 	MaxCases = 1 << 12
-	// MaxDiagram is the most decision-diagram nodes one rule may need.
-	MaxDiagram = 1 << 18
+	// MaxDiagram is the most decision-diagram nodes one rule may need
+	// (and a sixteenth of the operations on them).
+	MaxDiagram = 1 << 16
 )
 
 // ErrUnsupported is wrapped by every [UnsupportedError].

@@ -1017,8 +1017,13 @@ func (c *symc) cnf(e celast.Expr, root int32) CNF {
 		val  bool
 	}
 	var path []step
+	steps := 0
+	minimise := len(c.b.nodes) <= 1<<12
 	var walk func(n int32)
 	walk = func(n int32) {
+		if steps++; steps > 16*MaxClauses*16 {
+			c.fail(e, "the rule is too large to write as clauses; split it into simpler rules")
+		}
 		switch n {
 		case bddTrue:
 			return
@@ -1034,7 +1039,7 @@ func (c *symc) cnf(e celast.Expr, root int32) CNF {
 				keep[i] = true
 				assign[s.atom] = s.val
 			}
-			for i := len(path) - 1; i >= 0; i-- {
+			for i := len(path) - 1; i >= 0 && minimise; i-- {
 				delete(assign, path[i].atom)
 				if c.falseUnder(root, assign) {
 					keep[i] = false
