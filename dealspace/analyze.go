@@ -47,6 +47,8 @@ type Options struct {
 	MaxSearch int
 	// MaxConflicts stops the search for conflicts after that many (0: all).
 	MaxConflicts int
+	// NoFrontier skips the Pareto frontier.
+	NoFrontier bool
 	// Progress, when set, is called now and then from the analysing
 	// goroutine with what is being done.
 	Progress func(Progress)
@@ -169,6 +171,9 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 		res.Incomplete = append(res.Incomplete, "bargaining", "frontier")
 		return res, err
 	}
+	if opts.NoFrontier {
+		return res, nil
+	}
 	f, err := m.frontier(ctx, opts.MaxFrontier, func() { progress(Progress{Stage: "frontier"}) })
 	if err != nil {
 		res.Incomplete = append(res.Incomplete, "frontier")
@@ -272,4 +277,17 @@ func (sp *Space) bargain(ctx context.Context, m *mdd, res *Result, opts Options,
 	}
 	res.Utilitarian, res.Kalai, res.Nash = u, k, n
 	return nil
+}
+
+// Count returns the number of feasible packages, and nothing else.
+func (sp *Space) Count(ctx context.Context, opts Options) (*big.Int, error) {
+	all := append([]clause(nil), sp.hard...)
+	for _, cls := range sp.red {
+		all = append(all, cls...)
+	}
+	m, err := sp.compileMDD(ctx, all, opts.MaxNodes, nil)
+	if err != nil {
+		return nil, err
+	}
+	return m.count, nil
 }
