@@ -145,14 +145,6 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 			opts.Progress(pr)
 		}
 	}
-	p := newSATProblem(sp)
-	if hc := sp.hardConflict(p); hc != nil {
-		ce := &ConstraintsError{}
-		for _, i := range hc {
-			ce.Constraints = append(ce.Constraints, sp.s.Constraints[i])
-		}
-		return nil, ce
-	}
 	all := append([]clause(nil), sp.hard...)
 	for _, cls := range sp.red {
 		all = append(all, cls...)
@@ -164,6 +156,16 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Feasible = m.count
 	if m.count.Sign() == 0 {
+		// Only now is the SAT solver needed: a feasible package proves
+		// the constraints consistent.
+		p := newSATProblem(sp)
+		if hc := sp.hardConflict(p); hc != nil {
+			ce := &ConstraintsError{}
+			for _, i := range hc {
+				ce.Constraints = append(ce.Constraints, sp.s.Constraints[i])
+			}
+			return nil, ce
+		}
 		return sp.explain(ctx, p, res, opts, progress)
 	}
 	m.prepare()

@@ -21,6 +21,7 @@ type mdd struct {
 	layers [][]*node // layers[len(order)] holds the terminal
 	count  *big.Int
 	cache  map[string][]entry // entries of edges, by layer and classes
+	gen    int                // searches run, for node.memo
 }
 
 type node struct {
@@ -32,12 +33,17 @@ type node struct {
 	// and of the sum of utilities.
 	maxSuf []int64
 	maxSum int64
+	// memo holds prefixes a search has explored from here (memoGen says
+	// which search).
+	memo    []int64
+	memoGen int
 }
 
 type edge struct {
 	child   *node
 	classes []int32
-	mult    uint64 // number of values of the variable along the edge
+	mult    uint64  // number of values of the variable along the edge
+	ents    []entry // the edge's value classes, once computed (see mdd.entries)
 }
 
 // compileMDD builds the diagram of the packages satisfying clauses.

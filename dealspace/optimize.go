@@ -24,11 +24,18 @@ type entry struct {
 // one dominates (no better for any party) and with identical ones merged:
 // for any monotone objective, only these can matter.
 func (m *mdd) entries(l int, e *edge) []entry {
-	key := strconv.Itoa(l) + ":" + fmt.Sprint(e.classes)
+	if e.ents != nil {
+		return e.ents
+	}
+	key := strconv.Itoa(l) + ":"
+	for _, c := range e.classes {
+		key += strconv.Itoa(int(c)) + ","
+	}
 	if m.cache == nil {
 		m.cache = map[string][]entry{}
 	}
 	if es, ok := m.cache[key]; ok {
+		e.ents = es
 		return es
 	}
 	v := m.sp.vars[m.order[l]]
@@ -40,6 +47,7 @@ func (m *mdd) entries(l int, e *edge) []entry {
 	}
 	es := skylineEntries(all)
 	m.cache[key] = es
+	e.ents = es
 	return es
 }
 
@@ -170,7 +178,7 @@ type searcher struct {
 	path      []choice
 	visits    int
 	maxVisits int
-	memo      map[*node][]int64 // up to memoWays prefixes per node
+	gen       int // this search's generation, for node.memo
 	err       error
 	tick      func()
 }
@@ -184,8 +192,9 @@ func (m *mdd) search(ctx context.Context, obj objective, maxVisits int, tick fun
 	if root == nil {
 		return nil, nil
 	}
+	m.gen++
 	s := &searcher{m: m, ctx: ctx, obj: obj, np: len(m.sp.parties), res: m.sp.res, maxVisits: maxVisits,
-		memo: map[*node][]int64{}, tick: tick}
+		gen: m.gen, tick: tick}
 	u := append([]int64(nil), m.sp.base...)
 	s.dfs(root, 0, u)
 	if !s.found {
@@ -238,17 +247,17 @@ func (s *searcher) dfs(n *node, l int, u []int64) {
 	}
 	// Dominance: a prefix no better for anyone than one already explored
 	// from this node cannot lead further.
-	if seen := s.memo[n]; seen != nil {
-		for i := 0; i+s.np <= len(seen); i += s.np {
-			if cmpVec(seen[i:i+s.np], u) != 2 {
-				return
-			}
+	if n.memoGen != s.gen {
+		n.memoGen = s.gen
+		n.memo = n.memo[:0]
+	}
+	for i := 0; i+s.np <= len(n.memo); i += s.np {
+		if cmpVec(n.memo[i:i+s.np], u) != 2 {
+			return
 		}
-		if len(seen) < memoWays*s.np {
-			s.memo[n] = append(seen, u...)
-		}
-	} else {
-		s.memo[n] = append(make([]int64, 0, memoWays*s.np), u...)
+	}
+	if len(n.memo) < memoWays*s.np {
+		n.memo = append(n.memo, u...)
 	}
 	type cand struct {
 		e     *edge
@@ -257,10 +266,15 @@ func (s *searcher) dfs(n *node, l int, u []int64) {
 		bound float64
 	}
 	var cands []cand
+	var buf []int64
 	for ei := range n.edges {
 		e := &n.edges[ei]
 		for _, x := range s.m.entries(l, e) {
-			v := make([]int64, s.np)
+			if len(buf) < s.np {
+				buf = make([]int64, 16*s.np)
+			}
+			v := buf[:s.np:s.np]
+			buf = buf[s.np:]
 			for p := range v {
 				v[p] = u[p] + x.util[p]
 			}
