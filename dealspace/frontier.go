@@ -88,7 +88,7 @@ func (m *mdd) frontier(ctx context.Context, maxPoints int, tick func()) (*Fronti
 			}
 			kept := skyline(cand)
 			if maxPoints > 0 && len(kept) > maxPoints {
-				return nil, fmt.Errorf("Pareto frontier of more than %d utility vectors below one node: %w", maxPoints, ErrBudgetExceeded)
+				return nil, fmt.Errorf("the Pareto frontier has more than %d utility vectors below one node: %w", maxPoints, ErrBudgetExceeded)
 			}
 			pts[n] = kept
 		}

@@ -28,14 +28,13 @@ type gen struct {
 }
 
 type genIssue struct {
-	id    string
-	kind  rules.Kind
-	opts  []string // enum options or subset items
-	min   int64
-	max   int64
-	step  int64
-	yaml  string
-	value func() []string // utility values lines
+	id   string
+	kind rules.Kind
+	opts []string // enum options or subset items
+	min  int64
+	max  int64
+	step int64
+	yaml string
 }
 
 func (g *gen) pick(xs ...string) string { return xs[g.r.Intn(len(xs))] }

@@ -92,12 +92,6 @@ type bitset []uint64
 func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
 func (b bitset) has(i int) bool { return b[i/64]&(1<<(uint(i)%64)) != 0 }
 func (b bitset) add(i int)      { b[i/64] |= 1 << (uint(i) % 64) }
-func (b bitset) or(c bitset)    { copyOr(b, c) }
-func copyOr(b, c bitset) {
-	for i := range b {
-		b[i] |= c[i]
-	}
-}
 func (b bitset) count() (n int) {
 	for _, w := range b {
 		n += popcount(w)
