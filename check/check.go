@@ -1,6 +1,8 @@
 // Package check runs every check of a settlement: the loader's validation,
 // the vagueness lint, and the findings that need an engine (the veto
-// analysis of package guarantee).
+// analysis of package guarantee; the clause compiler and SAT solver of
+// package dealspace for rules outside the compilable subset, red lines no
+// package satisfies and constraints that contradict each other).
 package check
 
 import (
@@ -44,6 +46,9 @@ func Settlement(s *settlement.Settlement, loaded settlement.Findings) settlement
 	out = append(out, settlement.Lint(s)...)
 	out = append(out, Vetoes(s)...)
 	out = append(out, Costs(s)...)
+	if loaded.Errors() == 0 {
+		out = append(out, DealSpace(s)...)
+	}
 	out.Sort()
 	return out
 }

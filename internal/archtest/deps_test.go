@@ -21,6 +21,7 @@ var forbidden = map[string][]string{
 	// (importing package guarantee would be a cycle).
 	"guarantee/efg": {"settlement", "rules", "check", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 	"genius":        {"check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
+	"dealspace":     {"check", "guarantee", "monitor", "ledger", "store", "server", "cmd"},
 }
 
 func TestDependencyRule(t *testing.T) {
