@@ -68,7 +68,7 @@ type withdrawalTerm struct {
 	id      string
 	minKm   float64
 	from    time.Time // zero: always
-	systems map[int]bool
+	systems weaponSet
 	covers  []string // system names, for the fingerprint and Withdrawals
 }
 
@@ -228,11 +228,8 @@ func NewClassifier(s *settlement.Settlement, opts Options) (*Classifier, error) 
 			continue
 		}
 		ids[w.ID] = "withdrawal"
-		t := withdrawalTerm{id: w.ID, minKm: w.MinKm, from: from, systems: map[int]bool{}}
-		for _, i := range coverage(w.Weapons) {
-			t.systems[i] = true
-			t.covers = append(t.covers, Weapons[i].System)
-		}
+		t := withdrawalTerm{id: w.ID, minKm: w.MinKm, from: from, systems: coverage(w.Weapons)}
+		t.covers = t.systems.systems()
 		c.withdrawals = append(c.withdrawals, t)
 		c.ruleIDs = append(c.ruleIDs, w.ID)
 		if w.MinKm > c.maxWithdraw {
@@ -416,20 +413,17 @@ func (c *Classifier) Classify(ev *rules.Event) (Classification, error) {
 		}
 	}
 	if len(c.withdrawals) > 0 && ev.DistanceKm >= 0 && ev.DistanceKm < c.maxWithdraw && ev.Notes != "" {
-		var implied []int
+		var implied weaponSet
 		scanned := false
 		for _, w := range c.withdrawals {
-			if ev.DistanceKm >= w.minKm || (!w.from.IsZero() && ev.Date.Before(w.from)) || len(w.systems) == 0 {
+			if ev.DistanceKm >= w.minKm || (!w.from.IsZero() && ev.Date.Before(w.from)) || w.systems == 0 {
 				continue
 			}
 			if !scanned {
 				implied, scanned = mentions(ev.Notes), true
 			}
-			for _, i := range implied {
-				if w.systems[i] {
-					cl.Rules = append(cl.Rules, w.id)
-					break
-				}
+			if implied&w.systems != 0 {
+				cl.Rules = append(cl.Rules, w.id)
 			}
 		}
 	}

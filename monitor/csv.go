@@ -15,15 +15,16 @@ import (
 
 // csvTable is a CSV file with a header row, read one record at a time.
 type csvTable struct {
-	file    string
-	cr      *csv.Reader
-	header  []string       // as written, trimmed
-	index   map[string]int // lower-case name → position
-	row     int            // records read after the header
-	line    int            // line of the last record
-	rec     []string       // last record
-	pending []string       // a record read ahead (the one after an HDX hashtag row check)
-	lastErr bool           // a read failed in a way that stops the table
+	file       string
+	cr         *csv.Reader
+	header     []string       // as written, trimmed
+	index      map[string]int // lower-case name → position
+	row        int            // records read after the header
+	line       int            // line of the last record
+	rec        []string       // last record
+	pending    []string       // a record read ahead (the one after an HDX hashtag row check)
+	pendingErr error          // the error reading it
+	lastErr    bool           // a read failed in a way that stops the table
 }
 
 func newCSVTable(file string, r io.Reader) (*csvTable, error) {
@@ -37,6 +38,10 @@ func newCSVTable(file string, r io.Reader) (*csvTable, error) {
 	}
 	t.header = make([]string, len(h))
 	for i, name := range h {
+		if msg := badText(name); msg != "" {
+			line, col := cr.FieldPos(i)
+			return nil, &Error{File: file, Line: line, Col: col, Msg: "column name: " + msg}
+		}
 		name = strings.TrimSpace(name)
 		t.header[i] = name
 		key := strings.ToLower(name)
@@ -71,9 +76,7 @@ func newCSVTable(file string, r io.Reader) (*csvTable, error) {
 			t.line, _ = cr.FieldPos(0)
 		}
 	} else if err != io.EOF {
-		t.pending = nil
-		t.row++
-		return nil, t.readError(err, t.row)
+		t.pendingErr = err
 	}
 	return t, nil
 }
@@ -133,6 +136,11 @@ func (t *csvTable) require(format string, names ...string) ([]int, error) {
 // read returns the next record. Errors are *Error.
 func (t *csvTable) read() ([]string, error) {
 	var rec []string
+	if err := t.pendingErr; err != nil {
+		t.pendingErr = nil
+		t.row++
+		return nil, t.readError(err, t.row)
+	}
 	if t.pending != nil {
 		rec, t.pending = t.pending, nil
 	} else {
@@ -152,6 +160,11 @@ func (t *csvTable) read() ([]string, error) {
 	if len(rec) != len(t.header) {
 		return nil, &Error{File: t.file, Row: t.row, Line: t.line, Col: 1,
 			Msg: fmt.Sprintf("%d fields, but the header has %d columns; quote fields that hold commas (RFC 4180)", len(rec), len(t.header))}
+	}
+	for i, f := range rec {
+		if msg := badText(f); msg != "" {
+			return nil, t.fieldErr(i, "%s", msg)
+		}
 	}
 	return rec, nil
 }
@@ -213,6 +226,24 @@ func (t *csvTable) raw() []byte {
 		b = appendJSONString(b, f)
 	}
 	return append(b, '}')
+}
+
+// badText says what is wrong with a text field that is not valid UTF-8
+// or holds a NUL byte, or returns "".
+func badText(s string) string {
+	if !utf8.ValidString(s) {
+		for i, r := range s {
+			if r == utf8.RuneError {
+				if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+					return fmt.Sprintf("byte %d (0x%02x) is not valid UTF-8; save the file as UTF-8", i+1, s[i])
+				}
+			}
+		}
+	}
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return fmt.Sprintf("a NUL byte at byte %d; text cannot hold one", i+1)
+	}
+	return ""
 }
 
 // appendJSONString appends s as a JSON string; invalid UTF-8 becomes

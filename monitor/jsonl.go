@@ -102,6 +102,9 @@ func (d *jsonlDecoder) next() (Record, error) {
 		}
 	}
 	d.row++
+	if msg := badText(string(line)); msg != "" {
+		return Record{}, &Error{File: d.file, Row: d.row, Line: d.line, Msg: msg}
+	}
 	r := Record{Row: d.row, Line: d.line, Raw: append([]byte(nil), line...)}
 	r.Event.Source = string(JSONL)
 	if err := d.decode(line, &r); err != nil {
@@ -129,8 +132,11 @@ func (d *jsonlDecoder) decode(line []byte, r *Record) error {
 		return d.jsonError(line, err)
 	}
 	if dec.More() {
-		off := dec.InputOffset()
-		return &Error{File: d.file, Row: d.row, Line: d.line, Col: int(off) + 1, Msg: "more than one JSON value on the line; want one event object per line"}
+		off := int(dec.InputOffset())
+		for off < len(line) && (line[off] == ' ' || line[off] == '\t') {
+			off++
+		}
+		return &Error{File: d.file, Row: d.row, Line: d.line, Col: off + 1, Msg: "more than one JSON value on the line; want one event object per line"}
 	}
 	keys, err := d.topKeys(line)
 	if err != nil {
@@ -206,6 +212,12 @@ func (d *jsonlDecoder) decode(line []byte, r *Record) error {
 	ev.Actor1, ev.Actor2 = str(je.Actor1), str(je.Actor2)
 	ev.Type, ev.Subtype = str(je.Type), str(je.Subtype)
 	ev.Admin1, ev.Location, ev.Notes = str(je.Admin1), str(je.Location), str(je.Notes)
+	for _, f := range []struct{ key, v string }{{"id", ev.ID}, {"actor1", ev.Actor1}, {"actor2", ev.Actor2}, {"type", ev.Type},
+		{"subtype", ev.Subtype}, {"admin1", ev.Admin1}, {"location", ev.Location}, {"notes", ev.Notes}} {
+		if msg := badText(f.v); msg != "" {
+			return d.errAt(line, f.key, "%s", msg)
+		}
+	}
 	return nil
 }
 

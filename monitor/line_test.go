@@ -93,7 +93,7 @@ func TestLineDistanceAgainstHaversine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i := 0; i < 400; i++ {
+			for i := 0; i < 250; i++ {
 				p := orb.Point{tc.box.Min[0] + rng.Float64()*(tc.box.Max[0]-tc.box.Min[0]), tc.box.Min[1] + rng.Float64()*(tc.box.Max[1]-tc.box.Min[1])}
 				if i%3 == 0 { // points close to the line
 					l := tc.lines[rng.Intn(len(tc.lines))]

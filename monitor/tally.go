@@ -52,6 +52,8 @@ type Unattributed struct {
 // Counts are the aggregates a report is made from: what a store computes
 // with GROUP BY queries, or Tally in memory.
 type Counts struct {
+	// From and To are the period counted (ISO dates, "" for an open end).
+	From, To string
 	// Events counts every event of the period, violating or not.
 	Events int64
 	// Sources counts the events by source ("ucdp", "acled", "jsonl").
@@ -66,8 +68,11 @@ type Counts struct {
 }
 
 // Report makes the report of these counts: NewReport with opts completed
-// by the counts' sources and unattributed events.
+// by the counts' period, sources and unattributed events.
 func (c Counts) Report(triggers []*settlement.MonitorTrigger, opts ReportOptions) *Report {
+	if opts.From == "" && opts.To == "" {
+		opts.From, opts.To = c.From, c.To
+	}
 	if opts.Sources == nil {
 		opts.Sources = c.Sources
 	}
@@ -140,7 +145,7 @@ func (t *Tally) Read(c *Classifier, r *Reader) (int, error) {
 // Counts returns the counts of the events whose day lies in [from, to]
 // (ISO dates; "" leaves that end open).
 func (t *Tally) Counts(from, to string) Counts {
-	c := Counts{Sources: map[string]int64{}, ByRule: map[string]int64{}}
+	c := Counts{From: from, To: to, Sources: map[string]int64{}, ByRule: map[string]int64{}}
 	cells := map[Cell]int64{}
 	actors := map[string]int64{}
 	for _, e := range t.entries {

@@ -1,7 +1,7 @@
 package monitor
 
 import (
-	"sort"
+	"bytes"
 	"strings"
 )
 
@@ -16,86 +16,135 @@ const (
 )
 
 // Weapon is one entry of the weapons lexicon: a weapon system, or a
-// generic word for its class (System "artillery"), and the words that
-// name it in text, lower case.
+// generic word for a class, and the words and phrases that name it in
+// text, lower case. A word is matched whole: "grad" is found in "Grad
+// rockets" and "BM-21 Grad", not in "upgrade" or "Belgrade"; the parts of
+// a hyphenated word count as words ("tochka" in "Tochka-U").
 type Weapon struct {
-	System string
-	Class  WeaponClass
-	Words  []string
+	System  string
+	Class   WeaponClass
+	Generic bool // a word for the whole class, not one system
+	Words   []string
 }
 
 // Weapons is the lexicon through which withdrawal terms and events are
-// matched (docs/monitoring.md). Generic entries (the class words) come
-// first in each class.
+// matched (docs/monitoring.md).
 var Weapons = []Weapon{
-	{"artillery", Artillery, []string{"artillery", "howitzer", "howitzers"}},
-	{"D-30", Artillery, []string{"d-30", "d30"}},
-	{"D-20", Artillery, []string{"d-20"}},
-	{"2S1 Gvozdika", Artillery, []string{"gvozdika", "2s1"}},
-	{"2S3 Akatsiya", Artillery, []string{"akatsiya", "akatsia", "2s3"}},
-	{"2S5 Giatsint", Artillery, []string{"giatsint", "hyacinth", "2s5", "2a36", "2a65", "msta-b"}},
-	{"2S19 Msta", Artillery, []string{"msta", "msta-s", "2s19"}},
-	{"2S7 Pion", Artillery, []string{"pion", "2s7"}},
-	{"M777", Artillery, []string{"m777"}},
-	{"PzH 2000", Artillery, []string{"pzh 2000", "pzh2000", "panzerhaubitze"}},
-	{"Caesar", Artillery, []string{"caesar"}},
-	{"Krab", Artillery, []string{"krab"}},
-	{"Bohdana", Artillery, []string{"bohdana"}},
-	{"M109", Artillery, []string{"m109", "paladin"}},
-	{"MLRS", MLRS, []string{"mlrs", "multiple launch rocket", "multiple-launch rocket", "multiple rocket launcher", "multiple rocket launchers", "rocket artillery"}},
-	{"BM-21 Grad", MLRS, []string{"grad", "bm-21", "bm21"}},
-	{"BM-27 Uragan", MLRS, []string{"uragan", "bm-27", "bm27"}},
-	{"BM-30 Smerch", MLRS, []string{"smerch", "bm-30", "bm30"}},
-	{"Tornado", MLRS, []string{"tornado", "tornado-g", "tornado-s", "tornado-u"}},
-	{"HIMARS", MLRS, []string{"himars"}},
-	{"M270", MLRS, []string{"m270"}},
-	{"Vilkha", MLRS, []string{"vilkha"}},
-	{"Bureviy", MLRS, []string{"bureviy", "burevii"}},
-	{"tactical missile", TacticalMissile, []string{"tactical missile", "tactical missiles", "tactical ballistic missile", "ballistic missile", "ballistic missiles"}},
-	{"OTR-21 Tochka", TacticalMissile, []string{"tochka", "tochka-u", "otr-21"}},
-	{"Iskander", TacticalMissile, []string{"iskander", "iskander-m"}},
-	{"ATACMS", TacticalMissile, []string{"atacms"}},
+	{"artillery", Artillery, true, []string{"artillery", "howitzer", "howitzers"}},
+	{"D-30", Artillery, false, []string{"d-30", "d30"}},
+	{"D-20", Artillery, false, []string{"d-20"}},
+	{"2S1 Gvozdika", Artillery, false, []string{"gvozdika", "2s1"}},
+	{"2S3 Akatsiya", Artillery, false, []string{"akatsiya", "akatsia", "2s3"}},
+	{"2S5 Giatsint", Artillery, false, []string{"giatsint", "hyacinth", "2s5", "2a36"}},
+	{"2A65 Msta-B", Artillery, false, []string{"msta-b", "2a65"}},
+	{"2S19 Msta-S", Artillery, false, []string{"msta", "msta-s", "2s19"}},
+	{"2S7 Pion", Artillery, false, []string{"pion", "2s7"}},
+	{"M777", Artillery, false, []string{"m777"}},
+	{"PzH 2000", Artillery, false, []string{"pzh 2000", "pzh2000", "panzerhaubitze"}},
+	{"Caesar", Artillery, false, []string{"caesar"}},
+	{"Krab", Artillery, false, []string{"krab"}},
+	{"Bohdana", Artillery, false, []string{"bohdana"}},
+	{"M109", Artillery, false, []string{"m109", "paladin"}},
+	{"MLRS", MLRS, true, []string{"mlrs", "multiple launch rocket", "multiple-launch rocket", "multiple rocket launcher", "multiple rocket launchers", "rocket artillery"}},
+	{"BM-21 Grad", MLRS, false, []string{"grad", "bm-21", "bm21"}},
+	{"BM-27 Uragan", MLRS, false, []string{"uragan", "bm-27", "bm27"}},
+	{"BM-30 Smerch", MLRS, false, []string{"smerch", "bm-30", "bm30"}},
+	{"Tornado", MLRS, false, []string{"tornado", "tornado-g", "tornado-s", "tornado-u"}},
+	{"HIMARS", MLRS, false, []string{"himars"}},
+	{"M270", MLRS, false, []string{"m270"}},
+	{"Vilkha", MLRS, false, []string{"vilkha"}},
+	{"Bureviy", MLRS, false, []string{"bureviy", "burevii"}},
+	{"tactical missile", TacticalMissile, true, []string{"tactical missile", "tactical missiles", "tactical ballistic missile", "ballistic missile", "ballistic missiles"}},
+	{"OTR-21 Tochka", TacticalMissile, false, []string{"tochka", "tochka-u", "otr-21"}},
+	{"Iskander", TacticalMissile, false, []string{"iskander", "iskander-m"}},
+	{"ATACMS", TacticalMissile, false, []string{"atacms"}},
 }
 
-// generic reports whether the entry is its class's generic word.
-func (w *Weapon) generic() bool {
-	return w.System == string(w.Class) || w.System == "MLRS" || w.System == "tactical missile"
-}
+// weaponSet is a set of entries of Weapons, one bit each.
+type weaponSet uint64
 
-// mentions returns the indexes in Weapons of the entries whose words
-// occur in text as whole words (case-insensitive).
-func mentions(text string) []int {
-	if text == "" {
-		return nil
+// lexicon indexes Weapons: one-word names, and phrases by their first word.
+var lexicon = func() (l struct {
+	words   map[string]weaponSet
+	phrases map[string][]phrase
+}) {
+	if len(Weapons) > 64 {
+		panic("monitor: more than 64 weapons in the lexicon")
 	}
-	low := strings.ToLower(text)
-	var out []int
-	for i := range Weapons {
-		for _, w := range Weapons[i].Words {
-			if containsWord(low, w) {
-				out = append(out, i)
-				break
+	l.words, l.phrases = map[string]weaponSet{}, map[string][]phrase{}
+	for i, w := range Weapons {
+		for _, word := range w.Words {
+			toks := strings.Fields(word)
+			if len(toks) == 1 {
+				l.words[word] |= 1 << i
+				continue
+			}
+			l.phrases[toks[0]] = append(l.phrases[toks[0]], phrase{rest: toks[1:], set: 1 << i})
+		}
+	}
+	return l
+}()
+
+type phrase struct {
+	rest []string
+	set  weaponSet
+}
+
+// mentions returns the entries of Weapons named in text.
+func mentions(text string) weaponSet {
+	if text == "" {
+		return 0
+	}
+	var arr [1024]byte
+	low := arr[:0]
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low = append(low, c)
+	}
+	var tarr [256][2]int32
+	toks := tarr[:0]
+	for i := 0; i < len(low); {
+		if !isWordByte(low[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(low) && (isWordByte(low[j]) || low[j] == '-' && j+1 < len(low) && isWordByte(low[j+1])) {
+			j++
+		}
+		toks = append(toks, [2]int32{int32(i), int32(j)})
+		i = j
+	}
+	var set weaponSet
+	for k, t := range toks {
+		tok := low[t[0]:t[1]]
+		set |= lexicon.words[string(tok)]
+		if bytes.IndexByte(tok, '-') >= 0 {
+			for _, part := range bytes.Split(tok, []byte("-")) {
+				set |= lexicon.words[string(part)]
+			}
+		}
+		for _, ph := range lexicon.phrases[string(tok)] {
+			if k+len(ph.rest) >= len(toks) {
+				continue
+			}
+			ok := true
+			for m, want := range ph.rest {
+				u := toks[k+1+m]
+				if string(low[u[0]:u[1]]) != want {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				set |= ph.set
 			}
 		}
 	}
-	return out
-}
-
-// containsWord reports whether w occurs in s with no letter or digit
-// directly before or after it.
-func containsWord(s, w string) bool {
-	for off := 0; ; {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return false
-		}
-		i += off
-		j := i + len(w)
-		if (i == 0 || !isWordByte(s[i-1])) && (j == len(s) || !isWordByte(s[j])) {
-			return true
-		}
-		off = i + 1
-	}
+	return set
 }
 
 func isWordByte(c byte) bool {
@@ -106,28 +155,41 @@ func isWordByte(c byte) bool {
 // covers: the named systems when it names any (the strictest Minsk II
 // term names Tornado-S, Uragan, Smerch and Tochka), otherwise every entry
 // of each class whose generic word it uses ("artillery of 100 mm calibre
-// and more", "multiple launch rocket systems"). The result is sorted; it
-// is empty when the text names nothing the lexicon knows.
-func coverage(weapons string) []int {
+// and more", "multiple launch rocket systems"). It is empty when the text
+// names nothing the lexicon knows.
+func coverage(weapons string) weaponSet {
 	found := mentions(weapons)
-	var named []int
+	var named weaponSet
 	classes := map[WeaponClass]bool{}
-	for _, i := range found {
-		if Weapons[i].generic() {
-			classes[Weapons[i].Class] = true
+	for i, w := range Weapons {
+		if found&(1<<i) == 0 {
+			continue
+		}
+		if w.Generic {
+			classes[w.Class] = true
 		} else {
-			named = append(named, i)
+			named |= 1 << i
 		}
 	}
-	if len(named) > 0 {
+	if named != 0 {
 		return named
 	}
-	var out []int
-	for i := range Weapons {
-		if classes[Weapons[i].Class] {
-			out = append(out, i)
+	var out weaponSet
+	for i, w := range Weapons {
+		if classes[w.Class] {
+			out |= 1 << i
 		}
 	}
-	sort.Ints(out)
+	return out
+}
+
+// systems lists the names of the entries of a set, in lexicon order.
+func (s weaponSet) systems() []string {
+	var out []string
+	for i, w := range Weapons {
+		if s&(1<<i) != 0 {
+			out = append(out, w.System)
+		}
+	}
 	return out
 }
