@@ -171,7 +171,7 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 		legend = append(legend, struct{ name, colour string }{s.name, s.colour})
 	}
 	for i, it := range legend {
-		lx := float64(width-right-150)
+		lx := float64(width - right - 150)
 		ly := y1top + 8 + 16*float64(i)
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"/>`, lx, ly, lx+18, ly, it.colour)
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+24, ly+4, esc(it.name))
