@@ -382,6 +382,19 @@ func (c *Classifier) Zone(lat, lon float64) string {
 	return ""
 }
 
+// placedForWithdrawal reports whether an event is placed precisely
+// enough to be measured against a withdrawal distance: better than a
+// first-order region. UCDP where_prec 4 and above (region, linear
+// feature, country, waters) and ACLED geo_precision 3 (only the region
+// is known) are not; JSON lines follow UCDP's scale. 0 (the data gives
+// no code) is judged.
+func placedForWithdrawal(ev *rules.Event) bool {
+	if ev.Source == "acled" {
+		return ev.PrecisionPlace != 3
+	}
+	return ev.PrecisionPlace < 4
+}
+
 // Classify fills ev.Side and ev.OtherSide (the parties of ev.Actor1 and
 // ev.Actor2 through monitoring.sides, "" when unmapped), ev.Zone (the
 // first zone in file order that contains the event, or "") and
@@ -412,7 +425,7 @@ func (c *Classifier) Classify(ev *rules.Event) (Classification, error) {
 			cl.Rules = append(cl.Rules, v.id)
 		}
 	}
-	if len(c.withdrawals) > 0 && ev.DistanceKm >= 0 && ev.DistanceKm < c.maxWithdraw && ev.Notes != "" {
+	if len(c.withdrawals) > 0 && ev.DistanceKm >= 0 && ev.DistanceKm < c.maxWithdraw && ev.Notes != "" && placedForWithdrawal(ev) {
 		var implied weaponSet
 		scanned := false
 		for _, w := range c.withdrawals {

@@ -3,6 +3,7 @@ package monitor
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -12,9 +13,10 @@ import (
 // ReportOptions complete the counts NewReport is given.
 type ReportOptions struct {
 	// From and To are the ISO dates that bound the period the counts
-	// cover ("" for an open end). They are echoed in the report, and no
-	// trigger day is reported after To. Windows that reach back before
-	// From see only the counted days.
+	// cover ("" for an open end). They are echoed in the report. No
+	// trigger day is reported after To, or, without To, after the last
+	// day with a violation. Windows that reach back before From see only
+	// the counted days.
 	From, To string
 	// Rules, Sides and Zones list the ids a report shows even with no
 	// violation (Classifier.ReportOptions fills them), in settlement
@@ -180,9 +182,16 @@ func NewReport(events int64, cells []Cell, byRule map[string]int64, triggers []*
 		r.Unattributed.Actors = []ActorCount{}
 	}
 
+	// Windows are followed up to To, or without one up to the last day
+	// with a violation: the data says nothing of the days after it.
 	toDay, toOK := dayNumber(opts.To)
 	if !toOK {
-		toDay = 1<<62 - 1
+		toDay = math.MinInt64
+		for _, c := range r.Cells {
+			if d, ok := dayNumber(c.Day); ok && d > toDay {
+				toDay = d
+			}
+		}
 	}
 	for _, t := range triggers {
 		r.Triggers = append(r.Triggers, evalTrigger(t, v.BySideDay[t.Side], toDay))

@@ -29,13 +29,13 @@ func TestTriggerByHand(t *testing.T) {
 		{Day: "2015-02-20", Side: "UA", N: 3},
 	}
 	r := NewReport(10, cells, map[string]int64{"a": 11}, []*settlement.MonitorTrigger{
-		trig("week", "UA", 7*dayDur, 2), // days 1,3,7 → 3 on 7 Feb; 8 Feb sees 3,7 → 2; 3 on 20 Feb, for 7 days
+		trig("week", "UA", 7*dayDur, 2), // days 1,3,7 → 3 on 7 Feb; 8 Feb sees 3,7 → 2; 3 on 20 Feb, the last day with data
 		trig("day", "UA", dayDur, 2),    // only 20 Feb (3 > 2)
 		trig("never", "RU", 7*dayDur, 0),
 		trig("dpr", "DPR", 36*time.Hour, 4), // 2 days: 7 and 8 Feb
 	}, ReportOptions{Sides: []string{"UA", "DPR", "RU"}, Zones: []string{"buffer"}, Rules: []string{"a", "b"}})
 	want := []TriggerResult{
-		{ID: "week", Fired: true, First: "2015-02-07", Last: "2015-02-26", DaysOver: 8, Peak: 3, PeakDay: "2015-02-07", Side: "UA", Threshold: 2, Window: "7d", WindowDays: 7},
+		{ID: "week", Fired: true, First: "2015-02-07", Last: "2015-02-20", DaysOver: 2, Peak: 3, PeakDay: "2015-02-07", Side: "UA", Threshold: 2, Window: "7d", WindowDays: 7},
 		{ID: "day", Fired: true, First: "2015-02-20", Last: "2015-02-20", DaysOver: 1, Peak: 3, PeakDay: "2015-02-20", Side: "UA", Threshold: 2, Window: "1d", WindowDays: 1},
 		{ID: "never", Side: "RU", Window: "7d", WindowDays: 7},
 		{ID: "dpr", Fired: true, First: "2015-02-07", Last: "2015-02-08", DaysOver: 2, Peak: 5, PeakDay: "2015-02-07", Side: "DPR", Threshold: 4, Window: "2d", WindowDays: 2},
@@ -240,9 +240,18 @@ func bruteTrigger(final map[string]bruteEvent, tr *settlement.MonitorTrigger, in
 	if first == "" {
 		return res
 	}
+	// Followed up to To, or without one to the last violation of any side.
 	end := day(last).AddDate(0, 0, w-1)
-	if to != "" && day(to).Before(end) {
-		end = day(to)
+	limit := to
+	if limit == "" {
+		for _, e := range final {
+			if len(e.rules) > 0 && in(e.day) && e.day > limit {
+				limit = e.day
+			}
+		}
+	}
+	if day(limit).Before(end) {
+		end = day(limit)
 	}
 	var days []string // the day of each of the side's violations
 	for _, e := range final {
