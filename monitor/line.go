@@ -228,18 +228,25 @@ func (ix *lineIndex) distance(p vec) float64 {
 	best2 := math.Inf(1) // squared chord to the nearest point found
 	best := math.Pi      // its angle
 	cb, sb := -1.0, 0.0  // cos and sin of best
-	var stack [64]int32
-	stack[0] = 0
+	// Each entry carries the squared chord from p to its node's chord,
+	// computed when the node was ordered among its siblings.
+	type entry struct {
+		id int32
+		c2 float64
+	}
+	var stack [64]entry
+	stack[0] = entry{0, ix.nodes[0].chord.chord2(p)}
 	sp := 1
 	for sp > 0 {
 		sp--
-		n := &ix.nodes[stack[sp]]
+		e := stack[sp]
+		n := &ix.nodes[e.id]
 		if best+n.r < math.Pi && p.dot(n.c) <= cb*n.cosR-sb*n.sinR {
 			continue
 		}
 		// The chord's bound: angle(p, chord) − dev ≥ best, that is
 		// chord²(p, chord) ≥ 2 − 2 cos(best + dev).
-		if best+n.dev < math.Pi && n.chord.chord2(p) >= 2-2*(cb*n.cosDev-sb*n.sinDev) {
+		if best+n.dev < math.Pi && e.c2 >= 2-2*(cb*n.cosDev-sb*n.sinDev) {
 			continue
 		}
 		if n.left < 0 {
@@ -255,9 +262,10 @@ func (ix *lineIndex) distance(p vec) float64 {
 			}
 			continue
 		}
-		// Visit the child with the smaller lower bound first: push it last.
-		l, r := n.left, n.right
-		if ix.nearness(p, l) > ix.nearness(p, r) {
+		// Visit the child nearer by its chord first: push it last.
+		l := entry{n.left, ix.nodes[n.left].chord.chord2(p)}
+		r := entry{n.right, ix.nodes[n.right].chord.chord2(p)}
+		if l.c2 < r.c2 {
 			l, r = r, l
 		}
 		stack[sp] = l
@@ -265,12 +273,6 @@ func (ix *lineIndex) distance(p vec) float64 {
 		sp += 2
 	}
 	return best
-}
-
-// nearness orders nodes, larger for nearer: minus the squared chord from
-// p to the node's chord.
-func (ix *lineIndex) nearness(p vec, id int32) float64 {
-	return -ix.nodes[id].chord.chord2(p)
 }
 
 // DistanceKm returns the distance in km from a point to the nearest

@@ -63,10 +63,15 @@ var Weapons = []Weapon{
 // weaponSet is a set of entries of Weapons, one bit each.
 type weaponSet uint64
 
-// lexicon indexes Weapons: one-word names, and phrases by their first word.
+// lexicon indexes Weapons: one-word names, and phrases by their first
+// word; first marks the bytes a word or a hyphenated part of one can
+// start with, and maxLen is the longest word, so that most tokens of a
+// text are passed over without a lookup.
 var lexicon = func() (l struct {
 	words   map[string]weaponSet
 	phrases map[string][]phrase
+	first   [256]bool
+	maxLen  int
 }) {
 	if len(Weapons) > 64 {
 		panic("monitor: more than 64 weapons in the lexicon")
@@ -74,6 +79,10 @@ var lexicon = func() (l struct {
 	l.words, l.phrases = map[string]weaponSet{}, map[string][]phrase{}
 	for i, w := range Weapons {
 		for _, word := range w.Words {
+			for _, part := range strings.FieldsFunc(word, func(r rune) bool { return r == ' ' || r == '-' }) {
+				l.first[part[0]] = true
+			}
+			l.maxLen = max(l.maxLen, len(word))
 			toks := strings.Fields(word)
 			if len(toks) == 1 {
 				l.words[word] |= 1 << i
@@ -121,7 +130,12 @@ func mentions(text string) weaponSet {
 	var set weaponSet
 	for k, t := range toks {
 		tok := low[t[0]:t[1]]
-		set |= lexicon.words[string(tok)]
+		if !lexicon.first[tok[0]] && bytes.IndexByte(tok, '-') < 0 {
+			continue
+		}
+		if len(tok) <= lexicon.maxLen {
+			set |= lexicon.words[string(tok)]
+		}
 		if bytes.IndexByte(tok, '-') >= 0 {
 			for _, part := range bytes.Split(tok, []byte("-")) {
 				set |= lexicon.words[string(part)]

@@ -17,6 +17,7 @@ var forbidden = map[string][]string{
 	"settlement": {"check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 	"guarantee":  {"check", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 	"check":      {"store", "server", "cmd", "ledger"},
+	"monitor":    {"check", "guarantee", "dealspace", "ledger", "store", "server", "cmd"},
 }
 
 func TestDependencyRule(t *testing.T) {
