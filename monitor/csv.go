@@ -211,6 +211,7 @@ func (t *csvTable) raw() []byte {
 	for i, f := range t.rec {
 		n += len(t.header[i]) + len(f) + 6
 	}
+	n += n / 16 // room for escapes
 	b := make([]byte, 0, n)
 	b = append(b, '{')
 	for i, f := range t.rec {
@@ -246,39 +247,42 @@ func badText(s string) string {
 	return ""
 }
 
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes
-// U+FFFD.
+// jsonSafe marks the bytes a JSON string holds as they are: printable
+// ASCII but " and \, and every byte of a multi-byte UTF-8 sequence (the
+// readers have checked the text is valid UTF-8).
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\' && c != 0x7f
+	}
+	return t
+}()
+
+// appendJSONString appends s, which must be valid UTF-8, as a JSON string.
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for i := 0; i < len(s); {
+	start := 0
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
+		if jsonSafe[c] {
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 		}
-		i += size
+		start = i + 1
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 
@@ -371,6 +375,38 @@ func parseCode(s string, lo, hi int64, meaning string) (int64, string) {
 	return n, ""
 }
 
+// quickDate parses the common forms YYYY-MM-DD and UCDP's
+// "YYYY-MM-DD 00:00:00.000" without time.Parse; ok is false for anything
+// else, which parseDate then tries with the layouts.
+func quickDate(s string) (time.Time, bool) {
+	if len(s) != 10 && !(len(s) > 10 && s[10] == ' ' && strings.Trim(s[11:], "0:.") == "") {
+		return time.Time{}, false
+	}
+	num := func(i, j int) int {
+		n := 0
+		for k := i; k < j; k++ {
+			c := s[k]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	if s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	y, m, d := num(0, 4), num(5, 7), num(8, 10)
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 31 April, 29 February of a common year
+		return time.Time{}, false
+	}
+	return t, true
+}
+
 // dateLayouts are the date forms the readers accept, date-only first.
 var dateLayouts = []string{
 	"2006-01-02",
@@ -389,6 +425,9 @@ func parseDate(s string) (time.Time, string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, "empty; want a date such as 2015-02-15"
+	}
+	if t, ok := quickDate(s); ok {
+		return t, ""
 	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {

@@ -154,7 +154,7 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">no violations</text>`+"\n", float64(left)+plotW/2, (y1top+y1bot)/2)
 	}
 	for _, s := range sides {
-		polyline(b, s.colour, 1.2, "", lo, hi, func(d int64) float64 { return float64(s.days[d]) }, x, y1)
+		polyline(b, s.colour, 1.2, lo, hi, func(d int64) float64 { return float64(s.days[d]) }, x, y1)
 	}
 	for i, t := range r.Triggers {
 		d, ok := dayNumber(string(t.First))
@@ -203,7 +203,7 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 		fmt.Fprintf(b, `<text x="%d" y="%.1f" font-weight="bold">Triggers: each side's violations in the rolling window, against the threshold</text>`+"\n", left, y2top-10)
 		for i, t := range r.Triggers {
 			colour := palette[(len(sides)+i)%len(palette)]
-			polyline(b, colour, 1.2, "", lo, hi, func(d int64) float64 { return float64(wins[i][d]) }, x, y2)
+			polyline(b, colour, 1.2, lo, hi, func(d int64) float64 { return float64(wins[i][d]) }, x, y2)
 			ty := y2(float64(t.Threshold))
 			fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1" stroke-dasharray="6,4"/>`+"\n", left, ty, width-right, ty, colour)
 			label := fmt.Sprintf("%s: %s, > %d in %s", t.ID, t.Side, t.Threshold, t.Window)
@@ -236,12 +236,8 @@ func axes(b *bufio.Writer, left, right int, ytop, ybot, yMax float64, y func(flo
 }
 
 // polyline draws f over the days lo … hi.
-func polyline(b *bufio.Writer, colour string, width float64, dash string, lo, hi int64, f func(int64) float64, x func(int64) float64, y func(float64) float64) {
-	fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="%.1f" stroke-linejoin="round"`, colour, width)
-	if dash != "" {
-		fmt.Fprintf(b, ` stroke-dasharray="%s"`, dash)
-	}
-	b.WriteString(` points="`)
+func polyline(b *bufio.Writer, colour string, width float64, lo, hi int64, f func(int64) float64, x func(int64) float64, y func(float64) float64) {
+	fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="%.1f" stroke-linejoin="round" points="`, colour, width)
 	for d := lo; d <= hi; d++ {
 		fmt.Fprintf(b, "%.1f,%.1f ", x(d), y(f(d)))
 	}

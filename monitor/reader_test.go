@@ -453,3 +453,33 @@ func TestBOMAndCRLF(t *testing.T) {
 		t.Errorf("Raw = %s (%v): want the header's own names", recs[0].Raw, err)
 	}
 }
+
+// TestParseDate checks the fast path against time.Parse.
+func TestParseDate(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // RFC 3339, or "" for an error
+	}{
+		{"2015-02-15", "2015-02-15T00:00:00Z"},
+		{"2014-01-22 00:00:00.000", "2014-01-22T00:00:00Z"},
+		{"2014-01-22 13:45:00", "2014-01-22T13:45:00Z"},
+		{"2016-02-29", "2016-02-29T00:00:00Z"},
+		{"2015-02-29", ""},
+		{"2015-04-31", ""},
+		{"2015-13-01", ""},
+		{"0000-01-01", ""},
+		{"2015-2-15", ""},
+		{"15 February 2015", "2015-02-15T00:00:00Z"},
+		{"2-March-2015", "2015-03-02T00:00:00Z"},
+		{"2015-02-17T14:30:00+02:00", "2015-02-17T14:30:00+02:00"},
+		{"2015/02/15", ""},
+	} {
+		got, msg := parseDate(tc.in)
+		switch {
+		case tc.want == "" && msg == "":
+			t.Errorf("parseDate(%q) = %v, want an error", tc.in, got)
+		case tc.want != "" && (msg != "" || got.Format(time.RFC3339) != tc.want):
+			t.Errorf("parseDate(%q) = %v (%s), want %s", tc.in, got.Format(time.RFC3339), msg, tc.want)
+		}
+	}
+}
