@@ -23,6 +23,10 @@ type PlotOptions struct {
 	From, To string
 }
 
+// MaxPlotDays is the longest span PlotSVG draws, about a century: one
+// point per day and series.
+const MaxPlotDays = 36600
+
 // palette colours the series: sides, then the unattributed series, then
 // triggers. Chosen to stay apart for common colour blindness (Okabe–Ito).
 var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"}
@@ -80,6 +84,10 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 	}
 	if hi == lo {
 		hi = lo + 1
+	}
+	if hi-lo > MaxPlotDays {
+		return fmt.Errorf("plot: the report spans %d days (%s to %s); plot at most %d days: choose a period with From and To",
+			hi-lo+1, dayString(lo), dayString(hi), MaxPlotDays)
 	}
 
 	// Series: sides by total, descending, then the unattributed ones.

@@ -88,3 +88,14 @@ func TestPlotEmpty(t *testing.T) {
 		t.Errorf("not XML: %v", err)
 	}
 }
+
+func TestPlotTooLong(t *testing.T) {
+	r := NewReport(2, []Cell{{Day: "0001-01-01", Side: "UA", N: 1}, {Day: "9999-12-31", Side: "UA", N: 1}}, nil, nil, ReportOptions{})
+	err := PlotSVG(io.Discard, r, PlotOptions{})
+	if err == nil || !strings.Contains(err.Error(), "choose a period") {
+		t.Errorf("PlotSVG over 10,000 years = %v, want an error", err)
+	}
+	if err := PlotSVG(io.Discard, r, PlotOptions{From: "2015-01-01", To: "2015-12-31"}); err != nil {
+		t.Errorf("PlotSVG over one year of it: %v", err)
+	}
+}

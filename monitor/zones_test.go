@@ -9,12 +9,14 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
 )
 
 // windingNumber is the reference point-in-ring test, written separately
 // from zones.go: the winding number of the ring around p (Sunday's
 // algorithm), non-zero inside. For simple rings it agrees with the
-// even-odd rule everywhere but on the boundary.
+// even-odd rule everywhere but on the boundary. orb's planar package,
+// which casts rays, is checked against it too.
 func windingNumber(r orb.Ring, p orb.Point) int {
 	wn := 0
 	n := len(r)
@@ -135,6 +137,9 @@ func TestZoneAgainstWindingNumber(t *testing.T) {
 				if got := z.contains(p); got != want {
 					t.Fatalf("contains(%v) = %v, want %v (winding number)", p, got, want)
 				}
+				if ray := orbContains(tc.g, p); ray != want {
+					t.Fatalf("orb's ray casting says %v, the winding number %v, at %v", ray, want, p)
+				}
 				if want {
 					in++
 				}
@@ -144,6 +149,17 @@ func TestZoneAgainstWindingNumber(t *testing.T) {
 			}
 		})
 	}
+}
+
+// orbContains is orb's own ray-casting test, a second reference.
+func orbContains(g orb.Geometry, p orb.Point) bool {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return planar.PolygonContains(g, p)
+	case orb.MultiPolygon:
+		return planar.MultiPolygonContains(g, p)
+	}
+	return false
 }
 
 func readGeoJSON(t testing.TB, path string) *geojson.FeatureCollection {
