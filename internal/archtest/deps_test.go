@@ -22,6 +22,7 @@ var forbidden = map[string][]string{
 	"guarantee/efg": {"settlement", "rules", "check", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 	"genius":        {"check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 	"dealspace":     {"check", "guarantee", "monitor", "ledger", "store", "server", "cmd"},
+	"monitor":       {"check", "guarantee", "dealspace", "ledger", "store", "server", "cmd"},
 }
 
 func TestDependencyRule(t *testing.T) {
