@@ -219,7 +219,7 @@ func (f Filter) Check() error {
 func (f Filter) Bounds() (from, to string) {
 	from, to = f.From, f.To
 	if from == "" {
-		from = "0000-01-01"
+		from = "0001-01-01"
 	}
 	if to == "" {
 		to = "9999-12-31"
