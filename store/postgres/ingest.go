@@ -55,14 +55,14 @@ var incomingCols = []string{"seq", "source_id", "deleted", "date", "day", "actor
 // copySource adapts a store.EventSource to COPY, checking each event as
 // the SQLite backend does.
 type copySource struct {
-	ctx    context.Context
-	nb     *store.NewBatch
-	next   store.EventSource
-	n      int64
-	seen   map[string]int64
-	row    []any
-	err    error
-	epoch  time.Time
+	ctx   context.Context
+	nb    *store.NewBatch
+	next  store.EventSource
+	n     int64
+	seen  map[string]int64
+	row   []any
+	err   error
+	epoch time.Time
 }
 
 func (c *copySource) Next() bool {
@@ -191,7 +191,7 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 				WHEN e.classifier <> $2 THEN 'reclassify'
 				ELSE 'same' END
 			FROM events e WHERE e.source = $1 AND e.source_id = i.source_id`, []any{nb.Source, cid}, nil},
-		{"keep history", fmt.Sprintf(historyInsert, "i.action")+`JOIN incoming i ON i.event_id = e.id WHERE i.action IN ('update', 'delete')`, []any{bid}, nil},
+		{"keep history", fmt.Sprintf(historyInsert, "i.action") + `JOIN incoming i ON i.event_id = e.id WHERE i.action IN ('update', 'delete')`, []any{bid}, nil},
 		{"delete rules", `DELETE FROM event_rules r USING incoming i WHERE r.event_id = i.event_id AND i.action IN ('update', 'delete', 'reclassify')`, nil, nil},
 		{"delete events", `DELETE FROM events e USING incoming i WHERE e.id = i.event_id AND i.action = 'delete'`, nil, &c.Deleted},
 		{"update events", `UPDATE events e SET date = i.date, day = i.day, actor1 = i.actor1, actor2 = i.actor2,
