@@ -79,7 +79,6 @@ CREATE INDEX events_day ON events (day);
 CREATE INDEX events_violating ON events (day, side, zone) WHERE violating;
 CREATE INDEX events_unattributed ON events (day, date) WHERE unattributed;
 CREATE INDEX events_classifier ON events (classifier);
-CREATE INDEX events_batch ON events (batch_id);
 CREATE TABLE event_rules (
 	event_id bigint NOT NULL REFERENCES events (id) ON DELETE CASCADE,
 	rule     text NOT NULL,

@@ -35,7 +35,8 @@ func (t *tx) prepareWriter(ctx context.Context, batch, cid int64) (*writer, erro
 	}{
 		{&w.probe, `SELECT id, digest, classifier FROM events WHERE source = ? AND source_id = ?`},
 		{&w.insert, `INSERT INTO events (source, source_id, ` + dataCols + `, ` + classCols + `)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source, source_id) DO NOTHING`},
 		{&w.history, `INSERT INTO event_history (op, superseded_by, source, source_id, ` + dataCols + `,
 				side, other_side, zone, distance_km, violations, unattributed, fingerprint)
 			SELECT ?, ?, e.source, e.source_id, e.date, e.day, e.actor1, e.actor2, e.type, e.subtype,
@@ -90,7 +91,9 @@ func violationsJSON(v []string) string {
 	return string(b)
 }
 
-func (w *writer) add(ctx context.Context, ev *store.Event, digest []byte) error {
+// add inserts the event unless its key is stored, and reports whether it
+// did.
+func (w *writer) add(ctx context.Context, ev *store.Event, digest []byte) (bool, error) {
 	day := ev.Day()
 	res, err := w.insert.ExecContext(ctx, ev.Source, ev.ID,
 		ev.Date.Format(time.RFC3339Nano), day, ev.Actor1, ev.Actor2, ev.Type, ev.Subtype,
@@ -99,13 +102,16 @@ func (w *writer) add(ctx context.Context, ev *store.Event, digest []byte) error 
 		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
 		len(ev.Violations) > 0, ev.Unattributed, w.cid)
 	if err != nil {
-		return w.t.s.wrap("insert event "+ev.Key(), err)
+		return false, w.t.s.wrap("insert event "+ev.Key(), err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, w.t.s.wrap("insert event "+ev.Key(), err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return w.t.s.wrap("insert event "+ev.Key(), err)
+		return false, w.t.s.wrap("insert event "+ev.Key(), err)
 	}
-	return w.rules(ctx, id, ev, day, false)
+	return true, w.rules(ctx, id, ev, day, false)
 }
 
 // rules writes the event's rows in event_rules, replacing any.
@@ -198,10 +204,14 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 
 	out := &store.IngestResult{}
 	var c store.Counts
+	// Per-row statements run without ctx's cancellation, which would cost
+	// the driver a goroutine each; the loop checks ctx itself.
+	cctx := ctx
+	ctx = context.WithoutCancel(ctx)
 	seen := make(map[string]int64) // source id → record number
 	for n := int64(1); ; n++ {
 		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
+			if err := cctx.Err(); err != nil {
 				return nil, err
 			}
 		}
@@ -219,28 +229,22 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 			return nil, fmt.Errorf("batch %s: record %d: %w: event %s appears again (first at record %d)", nb.Name, n, store.ErrInvalid, ev.Key(), first)
 		}
 		seen[ev.ID] = n
-		var id, oldCid int64
-		var oldDigest []byte
-		err = w.probe.QueryRowContext(ctx, ev.Source, ev.ID).Scan(&id, &oldDigest, &oldCid)
-		found := err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, t.s.wrap("look up event "+ev.Key(), err)
-		}
-		switch {
-		case ev.Deleted && !found:
-			c.Unchanged++
-		case ev.Deleted:
-			if err := w.remove(ctx, id, ev.Key()); err != nil {
-				return nil, err
-			}
-			c.Deleted++
-		case !found:
-			if err := w.add(ctx, ev, store.Digest(ev)); err != nil {
-				return nil, err
-			}
-			c.Added++
-		default:
+		if !ev.Deleted {
+			// Most events of a batch are new: try the insert first.
 			d := store.Digest(ev)
+			added, err := w.add(ctx, ev, d)
+			if err != nil {
+				return nil, err
+			}
+			if added {
+				c.Added++
+				continue
+			}
+			var id, oldCid int64
+			var oldDigest []byte
+			if err := w.probe.QueryRowContext(ctx, ev.Source, ev.ID).Scan(&id, &oldDigest, &oldCid); err != nil {
+				return nil, t.s.wrap("look up event "+ev.Key(), err)
+			}
 			switch {
 			case !bytes.Equal(d, oldDigest):
 				if err := w.revise(ctx, id, ev, d); err != nil {
@@ -256,6 +260,21 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 			default:
 				c.Unchanged++
 			}
+			continue
+		}
+		var id, oldCid int64
+		var oldDigest []byte
+		err = w.probe.QueryRowContext(ctx, ev.Source, ev.ID).Scan(&id, &oldDigest, &oldCid)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			c.Unchanged++ // a deletion of an event not stored
+		case err != nil:
+			return nil, t.s.wrap("look up event "+ev.Key(), err)
+		default:
+			if err := w.remove(ctx, id, ev.Key()); err != nil {
+				return nil, err
+			}
+			c.Deleted++
 		}
 	}
 	if nb.Full {

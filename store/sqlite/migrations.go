@@ -67,7 +67,6 @@ CREATE INDEX events_day ON events (day);
 CREATE INDEX events_violating ON events (day, side, zone) WHERE violating = 1;
 CREATE INDEX events_unattributed ON events (day, date) WHERE unattributed = 1;
 CREATE INDEX events_classifier ON events (classifier);
-CREATE INDEX events_batch ON events (batch_id);
 CREATE TABLE event_rules (
 	event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
 	rule     TEXT NOT NULL,

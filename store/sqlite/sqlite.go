@@ -74,6 +74,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	common.Add("_pragma", "synchronous(FULL)")
 	w := cloneValues(common)
 	w.Set("_txlock", "immediate")
+	w.Add("_pragma", "cache_size(-65536)") // 64 MiB: big ingests stay in memory until commit
 	r := cloneValues(common)
 	r.Set("_txlock", "deferred")
 	r.Add("_pragma", "query_only(1)")
@@ -141,6 +142,11 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx stor
 		}
 	}()
 	if err := fn(ctx, &tx{s: s, q: sqlTx}); err != nil {
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			// database/sql ended the transaction when ctx was done, so
+			// err may only say that a statement was closed.
+			return fmt.Errorf("sqlite %s: %w (%v)", s.path, cerr, err)
+		}
 		return err
 	}
 	done = true
