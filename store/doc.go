@@ -59,11 +59,12 @@
 // the fingerprint of the classifier that decided them. [ReadTx.Stale]
 // counts events classified under another fingerprint and [Tx.Reclassify]
 // classifies them again in place, so a report after the settlement changed
-// is exact without re-ingesting. [ReadTx.Tally] aggregates in SQL, over the
-// days of a [Filter]: events, violating events by day, side and zone
-// ([Cell]), events per rule, and unattributed events, which
-// [ReadTx.Unattributed] lists. Partial indexes keep a report over a million
-// events under a second on both backends (bench/README.md).
+// is exact without re-ingesting. [ReadTx.Tally] aggregates over the days of
+// a [Filter]: events (by source), violating events by day, side and zone
+// ([Cell]), events per rule, and unattributed events (by first actor),
+// which [ReadTx.Unattributed] lists. Every write recomputes, with GROUP BY
+// in SQL, daily aggregates of the days it touched, so a report reads a few
+// rows per day however many events there are (bench/README.md).
 //
 // # Errors
 //

@@ -235,6 +235,11 @@ type Tally struct {
 	Violating int64
 	// Unattributed counts those attributed to no side.
 	Unattributed int64
+	// Sources counts the events by source.
+	Sources map[string]int64
+	// Actors counts the unattributed events by first actor (Actor1), most
+	// events first, ties by name.
+	Actors []ActorCount
 	// Cells count violating events by day, side and zone, sorted by day,
 	// side, zone. Side and Zone are "" for none.
 	Cells []Cell
@@ -247,6 +252,12 @@ type Tally struct {
 type Cell struct {
 	Day, Side, Zone string
 	N               int64
+}
+
+// ActorCount counts the unattributed events of one first actor.
+type ActorCount struct {
+	Actor string
+	N     int64
 }
 
 // RuleCount counts the events that break one violation rule.

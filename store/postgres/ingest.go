@@ -175,7 +175,8 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 	return out, nil
 }
 
-// merge applies the staged batch to events, event_rules and event_history.
+// merge applies the staged batch to events, event_history and the daily
+// aggregates.
 func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, reclassified *int64) (store.Counts, error) {
 	var c store.Counts
 	steps := []struct {
@@ -192,7 +193,11 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 				ELSE 'same' END
 			FROM events e WHERE e.source = $1 AND e.source_id = i.source_id`, []any{nb.Source, cid}, nil},
 		{"keep history", fmt.Sprintf(historyInsert, "i.action") + `JOIN incoming i ON i.event_id = e.id WHERE i.action IN ('update', 'delete')`, []any{bid}, nil},
-		{"delete rules", `DELETE FROM event_rules r USING incoming i WHERE r.event_id = i.event_id AND i.action IN ('update', 'delete', 'reclassify')`, nil, nil},
+		{"plan", touchedTable, nil, nil},
+		{"plan", `INSERT INTO touched_days (day) SELECT DISTINCT day FROM incoming
+			WHERE NOT deleted AND action IS DISTINCT FROM 'same' ON CONFLICT DO NOTHING`, nil, nil},
+		{"plan", `INSERT INTO touched_days (day) SELECT DISTINCT e.day FROM events e JOIN incoming i ON i.event_id = e.id
+			WHERE i.action IN ('update', 'delete') ON CONFLICT DO NOTHING`, nil, nil},
 		{"delete events", `DELETE FROM events e USING incoming i WHERE e.id = i.event_id AND i.action = 'delete'`, nil, &c.Deleted},
 		{"update events", `UPDATE events e SET date = i.date, day = i.day, actor1 = i.actor1, actor2 = i.actor2,
 				type = i.type, subtype = i.subtype, fatalities = i.fatalities, lat = i.lat, lon = i.lon,
@@ -213,11 +218,6 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 				location, precision_place, precision_date, raw, digest, $2, side, other_side, zone,
 				distance_km, violations, cardinality(rules) > 0, unattributed, $3
 			FROM incoming WHERE action IS NULL AND NOT deleted ORDER BY seq`, []any{nb.Source, bid, cid}, &c.Added},
-		{"write rules", `INSERT INTO event_rules (event_id, rule, day)
-			SELECT e.id, r.rule, i.day FROM incoming i
-			JOIN events e ON e.source = $1 AND e.source_id = i.source_id
-			CROSS JOIN LATERAL unnest(i.rules) AS r (rule)
-			WHERE (i.action IS NULL AND NOT i.deleted) OR i.action IN ('update', 'reclassify')`, []any{nb.Source}, nil},
 	}
 	for _, st := range steps {
 		tag, err := t.q.Exec(ctx, st.sql, st.args...)
@@ -246,6 +246,12 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 			bid, nb.Source, from, to); err != nil {
 			return c, t.s.wrap("keep history of batch "+nb.Name, err)
 		}
+		if _, err := t.q.Exec(ctx, `INSERT INTO touched_days (day) SELECT DISTINCT e.day FROM events e
+			WHERE e.source = $1 AND e.day BETWEEN $2::date AND $3::date
+			AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.source_id = e.source_id)
+			ON CONFLICT DO NOTHING`, nb.Source, from, to); err != nil {
+			return c, t.s.wrap("plan batch "+nb.Name, err)
+		}
 		tag, err := t.q.Exec(ctx, `DELETE FROM events e WHERE e.source = $1 AND e.day BETWEEN $2::date AND $3::date
 			AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.source_id = e.source_id)`, nb.Source, from, to)
 		if err != nil {
@@ -253,5 +259,5 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 		}
 		c.Deleted += tag.RowsAffected()
 	}
-	return c, nil
+	return c, t.refresh(ctx)
 }

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS writer_lock (
 // version i to i+1, like the SQLite backend's. Never edit one that has
 // shipped; append a new one. docs/store.md describes the tables.
 var migrations = []string{
-	// 1: events, batches, history, classification.
+	// 1: events, batches, history, classification, daily aggregates.
 	`
 CREATE TABLE batches (
 	id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -75,17 +75,36 @@ CREATE TABLE events (
 	classifier      bigint NOT NULL REFERENCES classifiers (id),
 	UNIQUE (source, source_id)
 );
-CREATE INDEX events_day ON events (day);
+CREATE INDEX events_day ON events (day, source, unattributed);
 CREATE INDEX events_violating ON events (day, side, zone) WHERE violating;
-CREATE INDEX events_unattributed ON events (day, date) WHERE unattributed;
+CREATE INDEX events_unattributed ON events (day, date, source, source_id) WHERE unattributed;
 CREATE INDEX events_classifier ON events (classifier);
-CREATE TABLE event_rules (
-	event_id bigint NOT NULL REFERENCES events (id) ON DELETE CASCADE,
-	rule     text NOT NULL,
-	day      date NOT NULL,
-	PRIMARY KEY (event_id, rule)
+CREATE TABLE day_totals (
+	day          date NOT NULL,
+	source       text NOT NULL,
+	events       bigint NOT NULL,
+	unattributed bigint NOT NULL,
+	PRIMARY KEY (day, source)
 );
-CREATE INDEX event_rules_day ON event_rules (day, rule);
+CREATE TABLE day_cells (
+	day  date NOT NULL,
+	side text NOT NULL,
+	zone text NOT NULL,
+	n    bigint NOT NULL,
+	PRIMARY KEY (day, side, zone)
+);
+CREATE TABLE day_rules (
+	day  date NOT NULL,
+	rule text NOT NULL,
+	n    bigint NOT NULL,
+	PRIMARY KEY (day, rule)
+);
+CREATE TABLE day_actors (
+	day   date NOT NULL,
+	actor text NOT NULL,
+	n     bigint NOT NULL,
+	PRIMARY KEY (day, actor)
+);
 CREATE TABLE event_history (
 	id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	op              text NOT NULL CHECK (op IN ('update', 'delete')),

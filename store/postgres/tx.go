@@ -163,14 +163,29 @@ func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
 		return nil, fmt.Errorf("tally: %w", err)
 	}
 	from, to := bounds(f)
-	var out store.Tally
-	err := t.q.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE unattributed) FROM events
-		WHERE day BETWEEN $1::date AND $2::date`, from, to).Scan(&out.Events, &out.Unattributed)
+	out := store.Tally{Sources: map[string]int64{}}
+	rows, err := t.q.Query(ctx, `SELECT source, sum(events)::bigint, sum(unattributed)::bigint FROM day_totals
+		WHERE day BETWEEN $1::date AND $2::date GROUP BY source`, from, to)
 	if err != nil {
 		return nil, t.s.wrap("tally events", err)
 	}
-	rows, err := t.q.Query(ctx, `SELECT to_char(day, 'YYYY-MM-DD'), side, zone, count(*) FROM events
-		WHERE violating AND day BETWEEN $1::date AND $2::date GROUP BY day, side, zone ORDER BY day, side COLLATE "C", zone COLLATE "C"`, from, to)
+	for rows.Next() {
+		var src string
+		var n, u int64
+		if err := rows.Scan(&src, &n, &u); err != nil {
+			rows.Close()
+			return nil, t.s.wrap("tally events", err)
+		}
+		out.Sources[src] = n
+		out.Events += n
+		out.Unattributed += u
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, t.s.wrap("tally events", err)
+	}
+	rows, err = t.q.Query(ctx, `SELECT to_char(day, 'YYYY-MM-DD'), side, zone, n FROM day_cells
+		WHERE day BETWEEN $1::date AND $2::date ORDER BY day, side COLLATE "C", zone COLLATE "C"`, from, to)
 	if err != nil {
 		return nil, t.s.wrap("tally violations", err)
 	}
@@ -187,21 +202,70 @@ func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
 	if err := rows.Err(); err != nil {
 		return nil, t.s.wrap("tally violations", err)
 	}
-	rows, err = t.q.Query(ctx, `SELECT rule, count(*) FROM event_rules
+	rows, err = t.q.Query(ctx, `SELECT rule, sum(n)::bigint FROM day_rules
 		WHERE day BETWEEN $1::date AND $2::date GROUP BY rule ORDER BY rule COLLATE "C"`, from, to)
 	if err != nil {
 		return nil, t.s.wrap("tally rules", err)
 	}
-	defer rows.Close()
 	for rows.Next() {
 		var r store.RuleCount
 		if err := rows.Scan(&r.Rule, &r.N); err != nil {
+			rows.Close()
 			return nil, t.s.wrap("tally rules", err)
 		}
 		out.Rules = append(out.Rules, r)
 	}
-	return &out, t.s.wrap("tally rules", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, t.s.wrap("tally rules", err)
+	}
+	rows, err = t.q.Query(ctx, `SELECT actor, sum(n)::bigint AS k FROM day_actors
+		WHERE day BETWEEN $1::date AND $2::date GROUP BY actor ORDER BY k DESC, actor COLLATE "C"`, from, to)
+	if err != nil {
+		return nil, t.s.wrap("tally unattributed actors", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a store.ActorCount
+		if err := rows.Scan(&a.Actor, &a.N); err != nil {
+			return nil, t.s.wrap("tally unattributed actors", err)
+		}
+		out.Actors = append(out.Actors, a)
+	}
+	return &out, t.s.wrap("tally unattributed actors", rows.Err())
 }
+
+// refresh recomputes the daily aggregates of the days in touched_days
+// (see touchedTable), with GROUP BY over their events.
+func (t *tx) refresh(ctx context.Context) error {
+	const in = `day IN (SELECT day FROM touched_days)`
+	for _, st := range []string{
+		`DELETE FROM day_totals WHERE ` + in,
+		`INSERT INTO day_totals (day, source, events, unattributed)
+			SELECT day, source, count(*), count(*) FILTER (WHERE unattributed) FROM events WHERE ` + in + ` GROUP BY day, source`,
+		`DELETE FROM day_cells WHERE ` + in,
+		`INSERT INTO day_cells (day, side, zone, n)
+			SELECT day, side, zone, count(*) FROM events WHERE violating AND ` + in + ` GROUP BY day, side, zone`,
+		`DELETE FROM day_rules WHERE ` + in,
+		`INSERT INTO day_rules (day, rule, n)
+			SELECT e.day, r.rule, count(*) FROM events e
+			CROSS JOIN LATERAL jsonb_array_elements_text(e.violations::jsonb) AS r (rule)
+			WHERE e.violating AND e.` + in + ` GROUP BY e.day, r.rule`,
+		`DELETE FROM day_actors WHERE ` + in,
+		`INSERT INTO day_actors (day, actor, n)
+			SELECT day, actor1, count(*) FROM events WHERE unattributed AND ` + in + ` GROUP BY day, actor1`,
+		`TRUNCATE touched_days`,
+	} {
+		if _, err := t.q.Exec(ctx, st); err != nil {
+			return t.s.wrap("refresh aggregates", err)
+		}
+	}
+	return nil
+}
+
+// touchedTable holds the days whose aggregates a transaction's writes have
+// made stale.
+const touchedTable = `CREATE TEMPORARY TABLE IF NOT EXISTS touched_days (day date PRIMARY KEY) ON COMMIT DROP`
 
 func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]store.Event, error) {
 	if err := f.Check(); err != nil {
@@ -253,6 +317,9 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 	if err != nil {
 		return 0, err
 	}
+	if _, err := t.q.Exec(ctx, touchedTable); err != nil {
+		return 0, t.s.wrap("reclassify", err)
+	}
 	var n, last int64
 	const chunk = 1000
 	for {
@@ -278,7 +345,7 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 			return n, t.s.wrap("reclassify", err)
 		}
 		if len(evs) == 0 {
-			return n, nil
+			return n, t.refresh(ctx)
 		}
 		b := &pgx.Batch{}
 		for i := range evs {
@@ -293,11 +360,7 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 				violations = $5, violating = $6, unattributed = $7, classifier = $8 WHERE id = $9`,
 				ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
 				len(ev.Violations) > 0, ev.Unattributed, cid, ids[i])
-			b.Queue(`DELETE FROM event_rules WHERE event_id = $1`, ids[i])
-			if len(ev.Violations) > 0 {
-				b.Queue(`INSERT INTO event_rules (event_id, rule, day) SELECT $1, r, $2::date FROM unnest($3::text[]) AS r`,
-					ids[i], ev.Day(), ev.Violations)
-			}
+			b.Queue(`INSERT INTO touched_days (day) VALUES ($1::date) ON CONFLICT DO NOTHING`, ev.Day())
 		}
 		if err := t.q.SendBatch(ctx, b).Close(); err != nil {
 			return n, t.s.wrap("reclassify", err)

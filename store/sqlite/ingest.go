@@ -13,13 +13,15 @@ import (
 	"github.com/entente-org/entente/store"
 )
 
-// writer holds the prepared statements of an ingest or a reclassification.
+// writer holds the prepared statements of an ingest or a reclassification,
+// and the days whose aggregates its writes make stale.
 type writer struct {
 	t     *tx
 	batch int64 // the batch being written, 0 when reclassifying
 	cid   int64 // the classifier's id
+	days  map[string]struct{}
 
-	probe, insert, history, update, classifyStmt, deleteRules, insertRule, deleteEvent *sql.Stmt
+	probe, insert, history, update, classifyStmt, deleteEvent *sql.Stmt
 }
 
 const dataCols = `date, day, actor1, actor2, type, subtype, fatalities, lat, lon, admin1, location,
@@ -28,12 +30,12 @@ const dataCols = `date, day, actor1, actor2, type, subtype, fatalities, lat, lon
 const classCols = `side, other_side, zone, distance_km, violations, violating, unattributed, classifier`
 
 func (t *tx) prepareWriter(ctx context.Context, batch, cid int64) (*writer, error) {
-	w := &writer{t: t, batch: batch, cid: cid}
+	w := &writer{t: t, batch: batch, cid: cid, days: map[string]struct{}{}}
 	stmts := []struct {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&w.probe, `SELECT id, digest, classifier FROM events WHERE source = ? AND source_id = ?`},
+		{&w.probe, `SELECT id, digest, classifier, day FROM events WHERE source = ? AND source_id = ?`},
 		{&w.insert, `INSERT INTO events (source, source_id, ` + dataCols + `, ` + classCols + `)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source, source_id) DO NOTHING`},
@@ -50,8 +52,6 @@ func (t *tx) prepareWriter(ctx context.Context, batch, cid int64) (*writer, erro
 			violations = ?, violating = ?, unattributed = ?, classifier = ? WHERE id = ?`},
 		{&w.classifyStmt, `UPDATE events SET side = ?, other_side = ?, zone = ?, distance_km = ?,
 			violations = ?, violating = ?, unattributed = ?, classifier = ? WHERE id = ?`},
-		{&w.deleteRules, `DELETE FROM event_rules WHERE event_id = ?`},
-		{&w.insertRule, `INSERT INTO event_rules (event_id, rule, day) VALUES (?, ?, ?)`},
 		{&w.deleteEvent, `DELETE FROM events WHERE id = ?`},
 	}
 	for _, st := range stmts {
@@ -66,7 +66,7 @@ func (t *tx) prepareWriter(ctx context.Context, batch, cid int64) (*writer, erro
 }
 
 func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.probe, w.insert, w.history, w.update, w.classifyStmt, w.deleteRules, w.insertRule, w.deleteEvent} {
+	for _, st := range []*sql.Stmt{w.probe, w.insert, w.history, w.update, w.classifyStmt, w.deleteEvent} {
 		if st != nil {
 			st.Close()
 		}
@@ -107,29 +107,11 @@ func (w *writer) add(ctx context.Context, ev *store.Event, digest []byte) (bool,
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, w.t.s.wrap("insert event "+ev.Key(), err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return false, w.t.s.wrap("insert event "+ev.Key(), err)
-	}
-	return true, w.rules(ctx, id, ev, day, false)
+	w.days[day] = struct{}{}
+	return true, nil
 }
 
-// rules writes the event's rows in event_rules, replacing any.
-func (w *writer) rules(ctx context.Context, id int64, ev *store.Event, day string, replace bool) error {
-	if replace {
-		if _, err := w.deleteRules.ExecContext(ctx, id); err != nil {
-			return w.t.s.wrap("write rules of "+ev.Key(), err)
-		}
-	}
-	for _, r := range ev.Violations {
-		if _, err := w.insertRule.ExecContext(ctx, id, r, day); err != nil {
-			return w.t.s.wrap("write rules of "+ev.Key(), err)
-		}
-	}
-	return nil
-}
-
-func (w *writer) revise(ctx context.Context, id int64, ev *store.Event, digest []byte) error {
+func (w *writer) revise(ctx context.Context, id int64, oldDay string, ev *store.Event, digest []byte) error {
 	if _, err := w.history.ExecContext(ctx, "update", w.batch, id); err != nil {
 		return w.t.s.wrap("keep history of "+ev.Key(), err)
 	}
@@ -142,7 +124,9 @@ func (w *writer) revise(ctx context.Context, id int64, ev *store.Event, digest [
 		len(ev.Violations) > 0, ev.Unattributed, w.cid, id); err != nil {
 		return w.t.s.wrap("update event "+ev.Key(), err)
 	}
-	return w.rules(ctx, id, ev, day, true)
+	w.days[oldDay] = struct{}{}
+	w.days[day] = struct{}{}
+	return nil
 }
 
 func (w *writer) classify(ctx context.Context, id int64, ev *store.Event) error {
@@ -153,19 +137,65 @@ func (w *writer) classify(ctx context.Context, id int64, ev *store.Event) error 
 		violationsJSON(ev.Violations), len(ev.Violations) > 0, ev.Unattributed, w.cid, id); err != nil {
 		return w.t.s.wrap("classify event "+ev.Key(), err)
 	}
-	return w.rules(ctx, id, ev, ev.Day(), true)
+	w.days[ev.Day()] = struct{}{}
+	return nil
 }
 
-func (w *writer) remove(ctx context.Context, id int64, key string) error {
+func (w *writer) remove(ctx context.Context, id int64, day, key string) error {
 	if _, err := w.history.ExecContext(ctx, "delete", w.batch, id); err != nil {
 		return w.t.s.wrap("keep history of "+key, err)
-	}
-	if _, err := w.deleteRules.ExecContext(ctx, id); err != nil {
-		return w.t.s.wrap("delete event "+key, err)
 	}
 	if _, err := w.deleteEvent.ExecContext(ctx, id); err != nil {
 		return w.t.s.wrap("delete event "+key, err)
 	}
+	w.days[day] = struct{}{}
+	return nil
+}
+
+// refresh recomputes the daily aggregates of the days the writer touched,
+// with GROUP BY over their events.
+func (w *writer) refresh(ctx context.Context) error {
+	if len(w.days) == 0 {
+		return nil
+	}
+	q := w.t.q
+	if _, err := q.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS touched_days (day TEXT PRIMARY KEY) WITHOUT ROWID`); err != nil {
+		return w.t.s.wrap("refresh aggregates", err)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM temp.touched_days`); err != nil {
+		return w.t.s.wrap("refresh aggregates", err)
+	}
+	ins, err := q.PrepareContext(ctx, `INSERT INTO temp.touched_days (day) VALUES (?)`)
+	if err != nil {
+		return w.t.s.wrap("refresh aggregates", err)
+	}
+	defer ins.Close()
+	for d := range w.days {
+		if _, err := ins.ExecContext(ctx, d); err != nil {
+			return w.t.s.wrap("refresh aggregates", err)
+		}
+	}
+	const in = `day IN (SELECT day FROM temp.touched_days)`
+	for _, st := range []string{
+		`DELETE FROM day_totals WHERE ` + in,
+		`INSERT INTO day_totals (day, source, events, unattributed)
+			SELECT day, source, count(*), sum(unattributed) FROM events WHERE ` + in + ` GROUP BY day, source`,
+		`DELETE FROM day_cells WHERE ` + in,
+		`INSERT INTO day_cells (day, side, zone, n)
+			SELECT day, side, zone, count(*) FROM events WHERE violating = 1 AND ` + in + ` GROUP BY day, side, zone`,
+		`DELETE FROM day_rules WHERE ` + in,
+		`INSERT INTO day_rules (day, rule, n)
+			SELECT e.day, j.value, count(*) FROM events e, json_each(e.violations) j
+			WHERE e.violating = 1 AND e.` + in + ` GROUP BY e.day, j.value`,
+		`DELETE FROM day_actors WHERE ` + in,
+		`INSERT INTO day_actors (day, actor, n)
+			SELECT day, actor1, count(*) FROM events WHERE unattributed = 1 AND ` + in + ` GROUP BY day, actor1`,
+	} {
+		if _, err := q.ExecContext(ctx, st); err != nil {
+			return w.t.s.wrap("refresh aggregates", err)
+		}
+	}
+	clear(w.days)
 	return nil
 }
 
@@ -186,9 +216,8 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 	if err != nil {
 		return nil, err
 	}
-	created := now()
 	res, err := t.q.ExecContext(ctx, `INSERT INTO batches (hash, source, name, full_release, scope_from, scope_to, fingerprint, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, nb.Fingerprint, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, nb.Fingerprint, now())
 	if err != nil {
 		return nil, t.s.wrap("add batch "+nb.Name, err)
 	}
@@ -229,9 +258,10 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 			return nil, fmt.Errorf("batch %s: record %d: %w: event %s appears again (first at record %d)", nb.Name, n, store.ErrInvalid, ev.Key(), first)
 		}
 		seen[ev.ID] = n
+		var d []byte
 		if !ev.Deleted {
 			// Most events of a batch are new: try the insert first.
-			d := store.Digest(ev)
+			d = store.Digest(ev)
 			added, err := w.add(ctx, ev, d)
 			if err != nil {
 				return nil, err
@@ -240,41 +270,34 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 				c.Added++
 				continue
 			}
-			var id, oldCid int64
-			var oldDigest []byte
-			if err := w.probe.QueryRowContext(ctx, ev.Source, ev.ID).Scan(&id, &oldDigest, &oldCid); err != nil {
-				return nil, t.s.wrap("look up event "+ev.Key(), err)
-			}
-			switch {
-			case !bytes.Equal(d, oldDigest):
-				if err := w.revise(ctx, id, ev, d); err != nil {
-					return nil, err
-				}
-				c.Updated++
-			case oldCid != cid:
-				if err := w.classify(ctx, id, ev); err != nil {
-					return nil, err
-				}
-				out.Reclassified++
-				c.Unchanged++
-			default:
-				c.Unchanged++
-			}
-			continue
 		}
 		var id, oldCid int64
 		var oldDigest []byte
-		err = w.probe.QueryRowContext(ctx, ev.Source, ev.ID).Scan(&id, &oldDigest, &oldCid)
+		var oldDay string
+		err = w.probe.QueryRowContext(ctx, ev.Source, ev.ID).Scan(&id, &oldDigest, &oldCid, &oldDay)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		case errors.Is(err, sql.ErrNoRows) && ev.Deleted:
 			c.Unchanged++ // a deletion of an event not stored
 		case err != nil:
 			return nil, t.s.wrap("look up event "+ev.Key(), err)
-		default:
-			if err := w.remove(ctx, id, ev.Key()); err != nil {
+		case ev.Deleted:
+			if err := w.remove(ctx, id, oldDay, ev.Key()); err != nil {
 				return nil, err
 			}
 			c.Deleted++
+		case !bytes.Equal(d, oldDigest):
+			if err := w.revise(ctx, id, oldDay, ev, d); err != nil {
+				return nil, err
+			}
+			c.Updated++
+		case oldCid != cid:
+			if err := w.classify(ctx, id, ev); err != nil {
+				return nil, err
+			}
+			out.Reclassified++
+			c.Unchanged++
+		default:
+			c.Unchanged++
 		}
 	}
 	if nb.Full {
@@ -283,6 +306,9 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 			return nil, err
 		}
 		c.Deleted += n
+	}
+	if err := w.refresh(ctx); err != nil {
+		return nil, err
 	}
 	if _, err := t.q.ExecContext(ctx, `UPDATE batches SET added = ?, updated = ?, deleted = ?, unchanged = ? WHERE id = ?`,
 		c.Added, c.Updated, c.Deleted, c.Unchanged, bid); err != nil {
@@ -300,18 +326,18 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 // that the release did not hold.
 func (t *tx) deleteMissing(ctx context.Context, w *writer, nb store.NewBatch, seen map[string]int64) (int64, error) {
 	from, to := store.Filter{From: nb.From, To: nb.To}.Bounds()
-	rows, err := t.q.QueryContext(ctx, `SELECT id, source_id FROM events WHERE source = ? AND day BETWEEN ? AND ?`, nb.Source, from, to)
+	rows, err := t.q.QueryContext(ctx, `SELECT id, source_id, day FROM events WHERE source = ? AND day BETWEEN ? AND ?`, nb.Source, from, to)
 	if err != nil {
 		return 0, t.s.wrap("find events the release drops", err)
 	}
 	type gone struct {
-		id  int64
-		key string
+		id       int64
+		key, day string
 	}
 	var drop []gone
 	for rows.Next() {
 		var g gone
-		if err := rows.Scan(&g.id, &g.key); err != nil {
+		if err := rows.Scan(&g.id, &g.key, &g.day); err != nil {
 			rows.Close()
 			return 0, t.s.wrap("find events the release drops", err)
 		}
@@ -324,7 +350,7 @@ func (t *tx) deleteMissing(ctx context.Context, w *writer, nb store.NewBatch, se
 		return 0, t.s.wrap("find events the release drops", err)
 	}
 	for _, g := range drop {
-		if err := w.remove(ctx, g.id, nb.Source+"/"+g.key); err != nil {
+		if err := w.remove(ctx, g.id, g.day, nb.Source+"/"+g.key); err != nil {
 			return 0, err
 		}
 	}

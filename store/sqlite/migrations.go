@@ -12,7 +12,7 @@ import (
 // version i to i+1. Never edit one that has shipped; append a new one.
 // docs/store.md describes the tables.
 var migrations = []string{
-	// 1: events, batches, history, classification.
+	// 1: events, batches, history, classification, daily aggregates.
 	`
 CREATE TABLE batches (
 	id           INTEGER PRIMARY KEY,
@@ -63,17 +63,36 @@ CREATE TABLE events (
 	classifier      INTEGER NOT NULL REFERENCES classifiers (id),
 	UNIQUE (source, source_id)
 );
-CREATE INDEX events_day ON events (day);
+CREATE INDEX events_day ON events (day, source, unattributed);
 CREATE INDEX events_violating ON events (day, side, zone) WHERE violating = 1;
-CREATE INDEX events_unattributed ON events (day, date) WHERE unattributed = 1;
+CREATE INDEX events_unattributed ON events (day, date, source, source_id) WHERE unattributed = 1;
 CREATE INDEX events_classifier ON events (classifier);
-CREATE TABLE event_rules (
-	event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
-	rule     TEXT NOT NULL,
-	day      TEXT NOT NULL,
-	PRIMARY KEY (event_id, rule)
+CREATE TABLE day_totals (
+	day          TEXT NOT NULL,
+	source       TEXT NOT NULL,
+	events       INTEGER NOT NULL,
+	unattributed INTEGER NOT NULL,
+	PRIMARY KEY (day, source)
 ) WITHOUT ROWID;
-CREATE INDEX event_rules_day ON event_rules (day, rule);
+CREATE TABLE day_cells (
+	day  TEXT NOT NULL,
+	side TEXT NOT NULL,
+	zone TEXT NOT NULL,
+	n    INTEGER NOT NULL,
+	PRIMARY KEY (day, side, zone)
+) WITHOUT ROWID;
+CREATE TABLE day_rules (
+	day  TEXT NOT NULL,
+	rule TEXT NOT NULL,
+	n    INTEGER NOT NULL,
+	PRIMARY KEY (day, rule)
+) WITHOUT ROWID;
+CREATE TABLE day_actors (
+	day   TEXT NOT NULL,
+	actor TEXT NOT NULL,
+	n     INTEGER NOT NULL,
+	PRIMARY KEY (day, actor)
+) WITHOUT ROWID;
 CREATE TABLE event_history (
 	id              INTEGER PRIMARY KEY,
 	op              TEXT NOT NULL CHECK (op IN ('update', 'delete')),

@@ -161,17 +161,29 @@ func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
 		return nil, fmt.Errorf("tally: %w", err)
 	}
 	from, to := f.Bounds()
-	var out store.Tally
-	err := t.q.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE day BETWEEN ? AND ?`, from, to).Scan(&out.Events)
+	out := store.Tally{Sources: map[string]int64{}}
+	rows, err := t.q.QueryContext(ctx, `SELECT source, sum(events), sum(unattributed) FROM day_totals
+		WHERE day BETWEEN ? AND ? GROUP BY source`, from, to)
 	if err != nil {
 		return nil, t.s.wrap("tally events", err)
 	}
-	err = t.q.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE unattributed = 1 AND day BETWEEN ? AND ?`, from, to).Scan(&out.Unattributed)
-	if err != nil {
-		return nil, t.s.wrap("tally unattributed", err)
+	for rows.Next() {
+		var src string
+		var n, u int64
+		if err := rows.Scan(&src, &n, &u); err != nil {
+			rows.Close()
+			return nil, t.s.wrap("tally events", err)
+		}
+		out.Sources[src] = n
+		out.Events += n
+		out.Unattributed += u
 	}
-	rows, err := t.q.QueryContext(ctx, `SELECT day, side, zone, count(*) FROM events
-		WHERE violating = 1 AND day BETWEEN ? AND ? GROUP BY day, side, zone ORDER BY day, side, zone`, from, to)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, t.s.wrap("tally events", err)
+	}
+	rows, err = t.q.QueryContext(ctx, `SELECT day, side, zone, n FROM day_cells
+		WHERE day BETWEEN ? AND ? ORDER BY day, side, zone`, from, to)
 	if err != nil {
 		return nil, t.s.wrap("tally violations", err)
 	}
@@ -188,20 +200,37 @@ func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
 	if err := rows.Err(); err != nil {
 		return nil, t.s.wrap("tally violations", err)
 	}
-	rows, err = t.q.QueryContext(ctx, `SELECT rule, count(*) FROM event_rules
+	rows, err = t.q.QueryContext(ctx, `SELECT rule, sum(n) FROM day_rules
 		WHERE day BETWEEN ? AND ? GROUP BY rule ORDER BY rule`, from, to)
 	if err != nil {
 		return nil, t.s.wrap("tally rules", err)
 	}
-	defer rows.Close()
 	for rows.Next() {
 		var r store.RuleCount
 		if err := rows.Scan(&r.Rule, &r.N); err != nil {
+			rows.Close()
 			return nil, t.s.wrap("tally rules", err)
 		}
 		out.Rules = append(out.Rules, r)
 	}
-	return &out, t.s.wrap("tally rules", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, t.s.wrap("tally rules", err)
+	}
+	rows, err = t.q.QueryContext(ctx, `SELECT actor, sum(n) AS k FROM day_actors
+		WHERE day BETWEEN ? AND ? GROUP BY actor ORDER BY k DESC, actor`, from, to)
+	if err != nil {
+		return nil, t.s.wrap("tally unattributed actors", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a store.ActorCount
+		if err := rows.Scan(&a.Actor, &a.N); err != nil {
+			return nil, t.s.wrap("tally unattributed actors", err)
+		}
+		out.Actors = append(out.Actors, a)
+	}
+	return &out, t.s.wrap("tally unattributed actors", rows.Err())
 }
 
 func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]store.Event, error) {
@@ -283,7 +312,7 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 			return n, t.s.wrap("reclassify", err)
 		}
 		if len(evs) == 0 {
-			return n, nil
+			return n, w.refresh(ctx)
 		}
 		for i := range evs {
 			ev := &evs[i]

@@ -243,17 +243,21 @@ func testRoundTrip(t *testing.T, h Harness) {
 	b.Side, b.OtherSide, b.Zone, b.DistanceKm = "", "", "", -1
 	b.Unattributed = true
 	b.Raw = nil
-	res := ingest(t, s, batch("rt"), a, b)
-	if res.Duplicate || res.Batch.Counts != (store.Counts{Added: 2}) {
-		t.Errorf("Ingest = %+v, want 2 added, not duplicate", res)
+	c := ev("103", "2016-06-06")
+	fillEvent(t, &c.Event)
+	res := ingest(t, s, batch("rt"), a, b, c)
+	if res.Duplicate || res.Batch.Counts != (store.Counts{Added: 3}) {
+		t.Errorf("Ingest = %+v, want 3 added, not duplicate", res)
 	}
 	want := a
 	want.Violations = []string{"alpha", "zeta"}
 	want.Batch = res.Batch.ID
 	wantB := b
 	wantB.Batch = res.Batch.ID
+	wantC := c
+	wantC.Batch = res.Batch.ID
 	view(t, s, func(ctx context.Context, tx store.ReadTx) error {
-		for _, w := range []*store.Event{&want, &wantB} {
+		for _, w := range []*store.Event{&want, &wantB, &wantC} {
 			got, err := tx.Event(ctx, w.Source, w.ID)
 			if err != nil {
 				t.Fatalf("Event(%s) = %v", w.Key(), err)
@@ -270,7 +274,7 @@ func testRoundTrip(t *testing.T, h Harness) {
 			return err
 		}
 		if bt.Hash != "rt" || bt.Source != "ucdp" || bt.Name != "rt.csv" || bt.Fingerprint != "fp1" || bt.Full ||
-			bt.Counts != (store.Counts{Added: 2}) || time.Since(bt.Created) > time.Hour || time.Since(bt.Created) < 0 {
+			bt.Counts != (store.Counts{Added: 3}) || time.Since(bt.Created) > time.Hour || time.Since(bt.Created) < 0 {
 			t.Errorf("Batch(%d) = %+v", res.Batch.ID, bt)
 		}
 		bh, err := tx.BatchByHash(ctx, "rt")
@@ -287,6 +291,33 @@ func testRoundTrip(t *testing.T, h Harness) {
 		}
 		return nil
 	})
+}
+
+// fillEvent sets every field of ev but Source, ID and Date to a distinct
+// value, so that a field the store does not keep fails the round trip. A
+// field of a type it does not know fails the test: teach it, and the
+// backends, the new field.
+func fillEvent(t *testing.T, ev *rules.Event) {
+	v := reflect.ValueOf(ev).Elem()
+	for i := range v.NumField() {
+		f, name := v.Field(i), v.Type().Field(i).Name
+		switch name {
+		case "Source", "ID", "Date":
+			continue
+		}
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("v-" + name)
+		case reflect.Int64, reflect.Int:
+			f.SetInt(int64(1000 + i))
+		case reflect.Float64:
+			f.SetFloat(float64(i) + 0.25)
+		case reflect.Bool:
+			f.SetBool(true)
+		default:
+			t.Fatalf("rules.Event.%s is a %s, which the conformance suite cannot fill: does the store keep it?", name, f.Type())
+		}
+	}
 }
 
 func testNotFound(t *testing.T, h Harness) {
@@ -567,6 +598,7 @@ func testRevisions(t *testing.T, h Harness) {
 		}
 		return nil
 	})
+	checkTally(t, s, a2, c, d)
 	// A second revision stacks in the history, oldest first; re-adding a
 	// deleted event is an add with its history kept.
 	a3 := a2
@@ -586,6 +618,7 @@ func testRevisions(t *testing.T, h Harness) {
 		}
 		return nil
 	})
+	checkTally(t, s, a3, b, c, d)
 }
 
 func testFullRelease(t *testing.T, h Harness) {
@@ -620,6 +653,7 @@ func testFullRelease(t *testing.T, h Harness) {
 	if got, want := keys(), []string{"ucdp/a", "ucdp/c", "ucdp/e", "acled/x"}; !slices.Equal(got, want) {
 		t.Errorf("after a full release of January: events %v, want %v", got, want)
 	}
+	checkTally(t, s, ev("a", "2020-01-01"), ev("c", "2020-02-01"), ev("e", "2019-12-31"), other)
 	// An open scope replaces everything of the source.
 	all := batch("r3")
 	all.Full = true
@@ -630,6 +664,7 @@ func testFullRelease(t *testing.T, h Harness) {
 	if got, want := keys(), []string{"ucdp/c", "acled/x"}; !slices.Equal(got, want) {
 		t.Errorf("after a full release of everything: events %v (of those asked), want %v", got, want)
 	}
+	checkTally(t, s, ev("c", "2020-02-01"), ev("f", "2020-03-01"), other)
 	view(t, s, func(ctx context.Context, tx store.ReadTx) error {
 		hist, err := tx.History(ctx, "ucdp", "e")
 		if err != nil || len(hist) != 1 || hist[0].Op != "delete" || hist[0].SupersededBy != res.Batch.ID {
@@ -652,6 +687,9 @@ func randomEvents(rng *rand.Rand, n int, prefix string) []store.Event {
 		e.Date = base.Add(time.Duration(rng.IntN(60*24)) * time.Hour)
 		e.Side = sides[rng.IntN(len(sides))]
 		e.Unattributed = e.Side == ""
+		if e.Unattributed {
+			e.Actor1 = []string{"Wagner", "Unknown", "Azov"}[rng.IntN(3)]
+		}
 		e.Zone = zones[rng.IntN(len(zones))]
 		e.Violations = nil
 		for _, r := range rulesIDs {
@@ -666,9 +704,10 @@ func randomEvents(rng *rand.Rand, n int, prefix string) []store.Event {
 
 // bruteTally computes a Tally the slow, obvious way.
 func bruteTally(evs []store.Event, f store.Filter) store.Tally {
-	var out store.Tally
+	out := store.Tally{Sources: map[string]int64{}}
 	cells := map[store.Cell]int64{}
 	rules := map[string]int64{}
+	actors := map[string]int64{}
 	for i := range evs {
 		e := &evs[i]
 		d := e.Day()
@@ -676,8 +715,10 @@ func bruteTally(evs []store.Event, f store.Filter) store.Tally {
 			continue
 		}
 		out.Events++
+		out.Sources[e.Source]++
 		if e.Unattributed {
 			out.Unattributed++
+			actors[e.Actor1]++
 		}
 		if len(e.Violations) > 0 {
 			out.Violating++
@@ -698,7 +739,42 @@ func bruteTally(evs []store.Event, f store.Filter) store.Tally {
 		out.Rules = append(out.Rules, store.RuleCount{Rule: r, N: n})
 	}
 	slices.SortFunc(out.Rules, func(a, b store.RuleCount) int { return strings.Compare(a.Rule, b.Rule) })
+	for a, n := range actors {
+		out.Actors = append(out.Actors, store.ActorCount{Actor: a, N: n})
+	}
+	slices.SortFunc(out.Actors, func(a, b store.ActorCount) int {
+		if a.N != b.N {
+			return int(b.N - a.N)
+		}
+		return strings.Compare(a.Actor, b.Actor)
+	})
 	return out
+}
+
+// sameTally reports how got differs from want ("" if not).
+func sameTally(got *store.Tally, want store.Tally) string {
+	if got.Events != want.Events || got.Violating != want.Violating || got.Unattributed != want.Unattributed ||
+		!slices.Equal(got.Cells, want.Cells) || !slices.Equal(got.Rules, want.Rules) ||
+		!slices.Equal(got.Actors, want.Actors) || !reflect.DeepEqual(got.Sources, want.Sources) {
+		return fmt.Sprintf("\n got %+v\nwant %+v", *got, want)
+	}
+	return ""
+}
+
+// checkTally compares the store's Tally over everything with a brute-force
+// count of the events it should hold.
+func checkTally(t *testing.T, s store.Store, evs ...store.Event) {
+	t.Helper()
+	view(t, s, func(ctx context.Context, tx store.ReadTx) error {
+		got, err := tx.Tally(ctx, store.Filter{})
+		if err != nil {
+			return err
+		}
+		if d := sameTally(got, bruteTally(evs, store.Filter{})); d != "" {
+			t.Errorf("Tally(all): %s", d)
+		}
+		return nil
+	})
 }
 
 func testTally(t *testing.T, h Harness) {
@@ -715,9 +791,8 @@ func testTally(t *testing.T, h Harness) {
 			if err != nil {
 				return err
 			}
-			if got.Events != want.Events || got.Violating != want.Violating || got.Unattributed != want.Unattributed ||
-				!slices.Equal(got.Cells, want.Cells) || !slices.Equal(got.Rules, want.Rules) {
-				t.Errorf("Tally(%+v) = %+v\nwant %+v", f, got, want)
+			if d := sameTally(got, want); d != "" {
+				t.Errorf("Tally(%+v): %s", f, d)
 			}
 			un, err := tx.Unattributed(ctx, f, 0)
 			if err != nil {
@@ -790,9 +865,8 @@ func testReclassify(t *testing.T, h Harness) {
 		if err != nil {
 			return err
 		}
-		w := bruteTally(want, store.Filter{})
-		if !slices.Equal(got.Cells, w.Cells) || !slices.Equal(got.Rules, w.Rules) || got.Unattributed != 0 {
-			t.Errorf("Tally after Reclassify = %+v, want %+v", got, w)
+		if d := sameTally(got, bruteTally(want, store.Filter{})); d != "" {
+			t.Errorf("Tally after Reclassify: %s", d)
 		}
 		e, err := tx.Event(ctx, "ucdp", "r7")
 		if err != nil {
@@ -828,6 +902,7 @@ func testReclassify(t *testing.T, h Harness) {
 	if res.Batch.Counts != (store.Counts{Unchanged: 10}) || res.Reclassified != 10 {
 		t.Errorf("ingest of unchanged data under fp3 = %+v, want 10 unchanged, 10 reclassified", res)
 	}
+	checkTally(t, s, append(slices.Clone(three), want[10:]...)...)
 	view(t, s, func(ctx context.Context, tx store.ReadTx) error {
 		if n, err := tx.Stale(ctx, "fp3"); err != nil || n != 2490 {
 			t.Errorf("Stale(fp3) = %d, %v; want 2490", n, err)
