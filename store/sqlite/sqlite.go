@@ -74,7 +74,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	common.Add("_pragma", "synchronous(FULL)")
 	w := cloneValues(common)
 	w.Set("_txlock", "immediate")
-	w.Add("_pragma", "cache_size(-65536)") // 64 MiB: big ingests stay in memory until commit
+	w.Add("_pragma", "cache_size(-65536)")           // 64 MiB: more of a big ingest stays in memory
+	w.Add("_pragma", "journal_size_limit(67108864)") // truncate the WAL to 64 MiB after a checkpoint
 	r := cloneValues(common)
 	r.Set("_txlock", "deferred")
 	r.Add("_pragma", "query_only(1)")
