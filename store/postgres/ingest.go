@@ -234,15 +234,9 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 	}
 	if nb.Full {
 		from, to := bounds(store.Filter{From: nb.From, To: nb.To})
-		missing := `FROM events e JOIN classifiers c ON c.id = e.classifier
+		if _, err := t.q.Exec(ctx, fmt.Sprintf(historyInsert, "'delete'")+`
 			WHERE e.source = $2 AND e.day BETWEEN $3::date AND $4::date
-			AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.source_id = e.source_id)`
-		if _, err := t.q.Exec(ctx, `INSERT INTO event_history (op, superseded_by, source, source_id, date, day, actor1, actor2,
-				type, subtype, fatalities, lat, lon, admin1, location, precision_place, precision_date, raw, digest,
-				batch_id, side, other_side, zone, distance_km, violations, unattributed, fingerprint)
-			SELECT 'delete', $1, e.source, e.source_id, e.date, e.day, e.actor1, e.actor2, e.type, e.subtype, e.fatalities,
-				e.lat, e.lon, e.admin1, e.location, e.precision_place, e.precision_date, e.raw, e.digest, e.batch_id,
-				e.side, e.other_side, e.zone, e.distance_km, e.violations, e.unattributed, c.fingerprint `+missing,
+			AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.source_id = e.source_id)`,
 			bid, nb.Source, from, to); err != nil {
 			return c, t.s.wrap("keep history of batch "+nb.Name, err)
 		}
