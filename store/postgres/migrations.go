@@ -76,8 +76,8 @@ CREATE TABLE events (
 	UNIQUE (source, source_id)
 );
 CREATE INDEX events_day ON events (day, source, unattributed);
-CREATE INDEX events_violating ON events (day, side, zone) WHERE violating;
-CREATE INDEX events_unattributed ON events (day, date, source, source_id) WHERE unattributed;
+CREATE INDEX events_violating ON events (day, side, zone, violations) WHERE violating;
+CREATE INDEX events_unattributed ON events (day, date, source, source_id, actor1) WHERE unattributed;
 CREATE INDEX events_classifier ON events (classifier);
 CREATE TABLE day_totals (
 	day          date NOT NULL,
