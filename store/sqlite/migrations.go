@@ -64,8 +64,8 @@ CREATE TABLE events (
 	UNIQUE (source, source_id)
 );
 CREATE INDEX events_day ON events (day, source, unattributed);
-CREATE INDEX events_violating ON events (day, side, zone, violations) WHERE violating = 1;
-CREATE INDEX events_unattributed ON events (day, date, source, source_id, actor1) WHERE unattributed = 1;
+CREATE INDEX events_violating ON events (day, side, zone, violations, violating) WHERE violating = 1;
+CREATE INDEX events_unattributed ON events (day, date, source, source_id, actor1, unattributed) WHERE unattributed = 1;
 CREATE INDEX events_classifier ON events (classifier);
 CREATE TABLE day_totals (
 	day          TEXT NOT NULL,
