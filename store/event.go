@@ -136,6 +136,11 @@ type NewBatch struct {
 	// records.
 	Full     bool
 	From, To string
+	// Columns names the fields of each event's Raw when the caller stores
+	// a record as a JSON array of its values (entente's CLI does so for
+	// CSV files: the file's header, once, rather than in every record);
+	// nil when Raw describes itself.
+	Columns []string
 	// Fingerprint identifies the classifier of the batch's events.
 	Fingerprint string
 }
@@ -165,6 +170,7 @@ type Batch struct {
 	Name        string
 	Full        bool
 	From, To    string
+	Columns     []string
 	Fingerprint string
 	Created     time.Time
 	Counts      Counts

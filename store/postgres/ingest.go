@@ -140,9 +140,9 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 		return nil, err
 	}
 	var bid int64
-	err = t.q.QueryRow(ctx, `INSERT INTO batches (hash, source, name, full_release, scope_from, scope_to, fingerprint, created)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, nb.Fingerprint, time.Now().UTC()).Scan(&bid)
+	err = t.q.QueryRow(ctx, `INSERT INTO batches (hash, source, name, full_release, scope_from, scope_to, columns, fingerprint, created)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, columnsJSON(nb.Columns), nb.Fingerprint, time.Now().UTC()).Scan(&bid)
 	if err != nil {
 		return nil, t.s.wrap("add batch "+nb.Name, err)
 	}

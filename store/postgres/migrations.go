@@ -34,6 +34,7 @@ CREATE TABLE batches (
 	full_release boolean NOT NULL,
 	scope_from   text NOT NULL,
 	scope_to     text NOT NULL,
+	columns      text NOT NULL,
 	fingerprint  text NOT NULL,
 	created      timestamptz NOT NULL,
 	added        bigint NOT NULL DEFAULT 0,

@@ -216,8 +216,8 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 	if err != nil {
 		return nil, err
 	}
-	res, err := t.q.ExecContext(ctx, `INSERT INTO batches (hash, source, name, full_release, scope_from, scope_to, fingerprint, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, nb.Fingerprint, now())
+	res, err := t.q.ExecContext(ctx, `INSERT INTO batches (hash, source, name, full_release, scope_from, scope_to, columns, fingerprint, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, columnsJSON(nb.Columns), nb.Fingerprint, now())
 	if err != nil {
 		return nil, t.s.wrap("add batch "+nb.Name, err)
 	}

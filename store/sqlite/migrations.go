@@ -22,6 +22,7 @@ CREATE TABLE batches (
 	full_release INTEGER NOT NULL,
 	scope_from   TEXT NOT NULL,
 	scope_to     TEXT NOT NULL,
+	columns      TEXT NOT NULL,
 	fingerprint  TEXT NOT NULL,
 	created      TEXT NOT NULL,
 	added        INTEGER NOT NULL DEFAULT 0,

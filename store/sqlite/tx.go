@@ -105,15 +105,22 @@ func (t *tx) History(ctx context.Context, source, id string) ([]store.Revision, 
 	return out, nil
 }
 
-const batchCols = `id, hash, source, name, full_release, scope_from, scope_to, fingerprint, created,
+const batchCols = `id, hash, source, name, full_release, scope_from, scope_to, columns, fingerprint, created,
 	added, updated, deleted, unchanged`
 
 func scanBatch(r scanner) (*store.Batch, error) {
 	var b store.Batch
 	var created string
-	if err := r.Scan(&b.ID, &b.Hash, &b.Source, &b.Name, &b.Full, &b.From, &b.To, &b.Fingerprint, &created,
+	var columns string
+	if err := r.Scan(&b.ID, &b.Hash, &b.Source, &b.Name, &b.Full, &b.From, &b.To, &columns, &b.Fingerprint, &created,
 		&b.Counts.Added, &b.Counts.Updated, &b.Counts.Deleted, &b.Counts.Unchanged); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(columns), &b.Columns); err != nil {
+		return nil, fmt.Errorf("batch %d: stored columns %q: %w", b.ID, columns, err)
+	}
+	if len(b.Columns) == 0 {
+		b.Columns = nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, created)
 	if err != nil {
@@ -326,4 +333,13 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 		}
 		last = ids[len(ids)-1]
 	}
+}
+
+// columnsJSON encodes a batch's column names for the columns column.
+func columnsJSON(c []string) string {
+	if len(c) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(c) // []string always encodes
+	return string(b)
 }

@@ -245,7 +245,10 @@ func testRoundTrip(t *testing.T, h Harness) {
 	b.Raw = nil
 	c := ev("103", "2016-06-06")
 	fillEvent(t, &c.Event)
-	res := ingest(t, s, batch("rt"), a, b, c)
+	c.Raw = []byte(`["103","2016-06-06 00:00:00.000"]`)
+	nb := batch("rt")
+	nb.Columns = []string{"id", "date_start"}
+	res := ingest(t, s, nb, a, b, c)
 	if res.Duplicate || res.Batch.Counts != (store.Counts{Added: 3}) {
 		t.Errorf("Ingest = %+v, want 3 added, not duplicate", res)
 	}
@@ -274,6 +277,7 @@ func testRoundTrip(t *testing.T, h Harness) {
 			return err
 		}
 		if bt.Hash != "rt" || bt.Source != "ucdp" || bt.Name != "rt.csv" || bt.Fingerprint != "fp1" || bt.Full ||
+			!slices.Equal(bt.Columns, []string{"id", "date_start"}) ||
 			bt.Counts != (store.Counts{Added: 3}) || time.Since(bt.Created) > time.Hour || time.Since(bt.Created) < 0 {
 			t.Errorf("Batch(%d) = %+v", res.Batch.ID, bt)
 		}
