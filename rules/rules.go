@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/ext"
 )
 
@@ -328,6 +330,11 @@ type Rule struct {
 	reads []string     // sorted names read: issue ids, or event fields
 	decls []*issueDecl // the issues read, in the order of reads (issue rules)
 	loops bool         // the rule holds a comprehension (exists, all, map, ...)
+	ast   *celast.AST  // the checked expression
+
+	clauseOnce sync.Once // Clauses computes clauses and clauseErr once
+	clauses    CNF
+	clauseErr  error
 }
 
 // Expr returns the rule's source text, as given to Compile.
