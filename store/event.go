@@ -82,6 +82,7 @@ func Digest(e *Event) []byte {
 	str(e.Location)
 	num(uint64(e.PrecisionPlace))
 	num(uint64(e.PrecisionDate))
+	str(e.Notes)
 	num(uint64(len(e.Raw)))
 	h.Write(e.Raw)
 	return h.Sum(nil)

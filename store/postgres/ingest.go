@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,6 +35,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming (
 	location        text NOT NULL,
 	precision_place bigint NOT NULL,
 	precision_date  bigint NOT NULL,
+	notes           text NOT NULL,
 	raw             bytea NOT NULL,
 	digest          bytea NOT NULL,
 	side            text NOT NULL,
@@ -49,7 +51,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming (
 TRUNCATE incoming;`
 
 var incomingCols = []string{"seq", "source_id", "deleted", "date", "day", "actor1", "actor2", "type", "subtype",
-	"fatalities", "lat", "lon", "admin1", "location", "precision_place", "precision_date", "raw", "digest",
+	"fatalities", "lat", "lon", "admin1", "location", "precision_place", "precision_date", "notes", "raw", "digest",
 	"side", "other_side", "zone", "distance_km", "violations", "rules", "unattributed"}
 
 // copySource adapts a store.EventSource to COPY, checking each event as
@@ -89,7 +91,7 @@ func (c *copySource) Next() bool {
 		c.err = fmt.Errorf("batch %s: record %d: %w: event %s appears again (first at record %d)", c.nb.Name, c.n, store.ErrInvalid, ev.Key(), first)
 		return false
 	}
-	c.seen[ev.ID] = c.n
+	c.seen[strings.Clone(ev.ID)] = c.n // not a substring that keeps the record's memory alive
 	date := ev.Date
 	if ev.Deleted && date.IsZero() {
 		date = c.epoch // a deletion record needs no date; the column does
@@ -104,7 +106,7 @@ func (c *copySource) Next() bool {
 	}
 	c.row = []any{c.n, ev.ID, ev.Deleted, date.Format(time.RFC3339Nano), date.Format(time.DateOnly),
 		ev.Actor1, ev.Actor2, ev.Type, ev.Subtype, ev.Fatalities, ev.Lat, ev.Lon, ev.Admin1, ev.Location,
-		ev.PrecisionPlace, ev.PrecisionDate, raw, store.Digest(ev),
+		ev.PrecisionPlace, ev.PrecisionDate, ev.Notes, raw, store.Digest(ev),
 		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations), rules, ev.Unattributed}
 	return true
 }
@@ -115,10 +117,10 @@ func (c *copySource) Err() error             { return c.err }
 // historyFrom copies the current values of the events the join selects into
 // event_history, as superseded by batch $1.
 const historyInsert = `INSERT INTO event_history (op, superseded_by, source, source_id, date, day, actor1, actor2,
-	type, subtype, fatalities, lat, lon, admin1, location, precision_place, precision_date, raw, digest,
+	type, subtype, fatalities, lat, lon, admin1, location, precision_place, precision_date, notes, raw, digest,
 	batch_id, side, other_side, zone, distance_km, violations, unattributed, fingerprint)
 SELECT %s, $1, e.source, e.source_id, e.date, e.day, e.actor1, e.actor2, e.type, e.subtype, e.fatalities,
-	e.lat, e.lon, e.admin1, e.location, e.precision_place, e.precision_date, e.raw, e.digest, e.batch_id,
+	e.lat, e.lon, e.admin1, e.location, e.precision_place, e.precision_date, e.notes, e.raw, e.digest, e.batch_id,
 	e.side, e.other_side, e.zone, e.distance_km, e.violations, e.unattributed, c.fingerprint
 FROM events e JOIN classifiers c ON c.id = e.classifier `
 
@@ -202,7 +204,7 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 		{"update events", `UPDATE events e SET date = i.date, day = i.day, actor1 = i.actor1, actor2 = i.actor2,
 				type = i.type, subtype = i.subtype, fatalities = i.fatalities, lat = i.lat, lon = i.lon,
 				admin1 = i.admin1, location = i.location, precision_place = i.precision_place,
-				precision_date = i.precision_date, raw = i.raw, digest = i.digest, batch_id = $1,
+				precision_date = i.precision_date, notes = i.notes, raw = i.raw, digest = i.digest, batch_id = $1,
 				side = i.side, other_side = i.other_side, zone = i.zone, distance_km = i.distance_km,
 				violations = i.violations, violating = cardinality(i.rules) > 0, unattributed = i.unattributed,
 				classifier = $2
@@ -212,10 +214,10 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 				unattributed = i.unattributed, classifier = $1
 			FROM incoming i WHERE e.id = i.event_id AND i.action = 'reclassify'`, []any{cid}, reclassified},
 		{"add events", `INSERT INTO events (source, source_id, date, day, actor1, actor2, type, subtype, fatalities,
-				lat, lon, admin1, location, precision_place, precision_date, raw, digest, batch_id, side,
+				lat, lon, admin1, location, precision_place, precision_date, notes, raw, digest, batch_id, side,
 				other_side, zone, distance_km, violations, violating, unattributed, classifier)
 			SELECT $1, source_id, date, day, actor1, actor2, type, subtype, fatalities, lat, lon, admin1,
-				location, precision_place, precision_date, raw, digest, $2, side, other_side, zone,
+				location, precision_place, precision_date, notes, raw, digest, $2, side, other_side, zone,
 				distance_km, violations, cardinality(rules) > 0, unattributed, $3
 			FROM incoming WHERE action IS NULL AND NOT deleted ORDER BY seq`, []any{nb.Source, bid, cid}, &c.Added},
 	}

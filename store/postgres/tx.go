@@ -22,13 +22,13 @@ type tx struct {
 // events table joined with classifiers as c.
 const eventCols = `e.source, e.source_id, e.date, e.actor1, e.actor2, e.type, e.subtype,
 	e.fatalities, e.lat, e.lon, e.admin1, e.location, e.precision_place, e.precision_date,
-	e.raw, e.batch_id, e.side, e.other_side, e.zone, e.distance_km, e.violations,
+	e.notes, e.raw, e.batch_id, e.side, e.other_side, e.zone, e.distance_km, e.violations,
 	e.unattributed, c.fingerprint`
 
 // historyCols are the same for event_history, plus op and superseded_by.
 const historyCols = `h.source, h.source_id, h.date, h.actor1, h.actor2, h.type, h.subtype,
 	h.fatalities, h.lat, h.lon, h.admin1, h.location, h.precision_place, h.precision_date,
-	h.raw, h.batch_id, h.side, h.other_side, h.zone, h.distance_km, h.violations,
+	h.notes, h.raw, h.batch_id, h.side, h.other_side, h.zone, h.distance_km, h.violations,
 	h.unattributed, h.fingerprint, h.op, h.superseded_by`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -38,7 +38,7 @@ func scanEvent(r scanner, ev *store.Event, extra ...any) error {
 	var date, violations string
 	dest := []any{&ev.Source, &ev.ID, &date, &ev.Actor1, &ev.Actor2, &ev.Type, &ev.Subtype,
 		&ev.Fatalities, &ev.Lat, &ev.Lon, &ev.Admin1, &ev.Location, &ev.PrecisionPlace, &ev.PrecisionDate,
-		&ev.Raw, &ev.Batch, &ev.Side, &ev.OtherSide, &ev.Zone, &ev.DistanceKm, &violations,
+		&ev.Notes, &ev.Raw, &ev.Batch, &ev.Side, &ev.OtherSide, &ev.Zone, &ev.DistanceKm, &violations,
 		&ev.Unattributed, &ev.Fingerprint}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return err

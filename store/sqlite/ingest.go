@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/entente-org/entente/store"
@@ -25,7 +26,7 @@ type writer struct {
 }
 
 const dataCols = `date, day, actor1, actor2, type, subtype, fatalities, lat, lon, admin1, location,
-	precision_place, precision_date, raw, digest, batch_id`
+	precision_place, precision_date, notes, raw, digest, batch_id`
 
 const classCols = `side, other_side, zone, distance_km, violations, violating, unattributed, classifier`
 
@@ -37,18 +38,18 @@ func (t *tx) prepareWriter(ctx context.Context, batch, cid int64) (*writer, erro
 	}{
 		{&w.probe, `SELECT id, digest, classifier, day FROM events WHERE source = ? AND source_id = ?`},
 		{&w.insert, `INSERT INTO events (source, source_id, ` + dataCols + `, ` + classCols + `)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source, source_id) DO NOTHING`},
 		{&w.history, `INSERT INTO event_history (op, superseded_by, source, source_id, ` + dataCols + `,
 				side, other_side, zone, distance_km, violations, unattributed, fingerprint)
 			SELECT ?, ?, e.source, e.source_id, e.date, e.day, e.actor1, e.actor2, e.type, e.subtype,
 				e.fatalities, e.lat, e.lon, e.admin1, e.location, e.precision_place, e.precision_date,
-				e.raw, e.digest, e.batch_id, e.side, e.other_side, e.zone, e.distance_km, e.violations,
+				e.notes, e.raw, e.digest, e.batch_id, e.side, e.other_side, e.zone, e.distance_km, e.violations,
 				e.unattributed, c.fingerprint
 			FROM events e JOIN classifiers c ON c.id = e.classifier WHERE e.id = ?`},
 		{&w.update, `UPDATE events SET date = ?, day = ?, actor1 = ?, actor2 = ?, type = ?, subtype = ?,
 			fatalities = ?, lat = ?, lon = ?, admin1 = ?, location = ?, precision_place = ?, precision_date = ?,
-			raw = ?, digest = ?, batch_id = ?, side = ?, other_side = ?, zone = ?, distance_km = ?,
+			notes = ?, raw = ?, digest = ?, batch_id = ?, side = ?, other_side = ?, zone = ?, distance_km = ?,
 			violations = ?, violating = ?, unattributed = ?, classifier = ? WHERE id = ?`},
 		{&w.classifyStmt, `UPDATE events SET side = ?, other_side = ?, zone = ?, distance_km = ?,
 			violations = ?, violating = ?, unattributed = ?, classifier = ? WHERE id = ?`},
@@ -98,7 +99,7 @@ func (w *writer) add(ctx context.Context, ev *store.Event, digest []byte) (bool,
 	res, err := w.insert.ExecContext(ctx, ev.Source, ev.ID,
 		ev.Date.Format(time.RFC3339Nano), day, ev.Actor1, ev.Actor2, ev.Type, ev.Subtype,
 		ev.Fatalities, ev.Lat, ev.Lon, ev.Admin1, ev.Location, ev.PrecisionPlace, ev.PrecisionDate,
-		nonNil(ev.Raw), digest, w.batch,
+		ev.Notes, nonNil(ev.Raw), digest, w.batch,
 		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
 		len(ev.Violations) > 0, ev.Unattributed, w.cid)
 	if err != nil {
@@ -119,7 +120,7 @@ func (w *writer) revise(ctx context.Context, id int64, oldDay string, ev *store.
 	if _, err := w.update.ExecContext(ctx,
 		ev.Date.Format(time.RFC3339Nano), day, ev.Actor1, ev.Actor2, ev.Type, ev.Subtype,
 		ev.Fatalities, ev.Lat, ev.Lon, ev.Admin1, ev.Location, ev.PrecisionPlace, ev.PrecisionDate,
-		nonNil(ev.Raw), digest, w.batch,
+		ev.Notes, nonNil(ev.Raw), digest, w.batch,
 		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
 		len(ev.Violations) > 0, ev.Unattributed, w.cid, id); err != nil {
 		return w.t.s.wrap("update event "+ev.Key(), err)
@@ -257,7 +258,7 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 		if first, dup := seen[ev.ID]; dup {
 			return nil, fmt.Errorf("batch %s: record %d: %w: event %s appears again (first at record %d)", nb.Name, n, store.ErrInvalid, ev.Key(), first)
 		}
-		seen[ev.ID] = n
+		seen[strings.Clone(ev.ID)] = n // not a substring that keeps the record's memory alive
 		var d []byte
 		if !ev.Deleted {
 			// Most events of a batch are new: try the insert first.
