@@ -487,3 +487,61 @@ func TestMonitorReclassify(t *testing.T) {
 		t.Errorf("a second report reclassified %d events, want 0", third.Reclassified)
 	}
 }
+
+// TestMonitorGoldens: the report the CLI builds from the store's SQL
+// aggregates equals, key for key, the report monitor's own in-memory
+// tally gives for the examples (monitor/testdata/examples, also quoted in
+// the examples' READMEs), on both stores.
+func TestMonitorGoldens(t *testing.T) {
+	cases := []struct {
+		example, settlement, data, from, to, golden string
+	}{
+		{"minsk-2015", "settlement.yaml", "ucdp-ged-ukraine-2014-2019.csv", "", "", "minsk-2015.json"},
+		{"minsk-2015", "settlement.yaml", "ucdp-ged-ukraine-2014-2019.csv", "2015-01-01", "2015-06-30", "minsk-2015-h1.json"},
+		{"ukraine-2025", "settlement.yaml", "ucdp-ged251-ukraine-sample-2022-2023.csv", "", "", "ukraine-2025.json"},
+		{"ukraine-2025", "replay-2022-2023.yaml", "ucdp-ged251-ukraine-sample-2022-2023.csv", "", "", "ukraine-2025-replay.json"},
+	}
+	for _, backend := range []string{"sqlite", "postgres"} {
+		for _, c := range cases {
+			t.Run(backend+"/"+c.golden, func(t *testing.T) {
+				set := filepath.Join(filepath.Dir(copyExample(t, c.example)), c.settlement)
+				var db []string
+				if backend == "postgres" {
+					db = []string{"--db", pgtest.NewDatabase(t)}
+				}
+				if _, errs, code := cli(t, append([]string{"monitor", "ingest", "--settlement", set, realFile(t, c.data)}, db...)...); code != 0 {
+					t.Fatalf("ingest: exit %d\n%s", code, errs)
+				}
+				args := append([]string{"monitor", "report", "--json", "--settlement", set}, db...)
+				if c.from != "" {
+					args = append(args, "--from", c.from, "--to", c.to)
+				}
+				out, errs, code := cli(t, args...)
+				if code != 0 {
+					t.Fatalf("report: exit %d\n%s", code, errs)
+				}
+				var got, want map[string]any
+				if err := json.Unmarshal([]byte(out), &got); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range []string{"unattributed_events", "unattributed_complete", "reclassified", "store"} {
+					delete(got, k) // the CLI's own keys
+				}
+				golden, err := os.ReadFile(filepath.Join("../../monitor/testdata/examples", c.golden))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := json.Unmarshal(golden, &want); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					for k := range want {
+						if !reflect.DeepEqual(got[k], want[k]) {
+							t.Errorf("report[%q] = %v\n golden %v", k, got[k], want[k])
+						}
+					}
+				}
+			})
+		}
+	}
+}
