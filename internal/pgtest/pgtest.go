@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,10 +66,17 @@ func NewDatabase(tb testing.TB) string {
 	return u.String()
 }
 
+// schemaMu serialises Schema: two CREATE SCHEMA IF NOT EXISTS of one name
+// at once may both try to create it.
+var schemaMu sync.Mutex
+
 // Schema creates schema name in the database at dbURL, if it does not
-// exist, and returns a URL whose connections use it.
+// exist, and returns a URL whose connections use it. It is safe for
+// concurrent use.
 func Schema(tb testing.TB, dbURL, name string) string {
 	tb.Helper()
+	schemaMu.Lock()
+	defer schemaMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, dbURL)

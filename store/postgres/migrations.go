@@ -145,6 +145,17 @@ CREATE INDEX event_history_key ON event_history (source, source_id, id);
 // migrate brings the schema up to date, each migration in its own
 // transaction that holds the writer lock and re-reads the version.
 func (s *Store) migrate(ctx context.Context) error {
+	// A current database needs no lock, so opening one never waits for a
+	// writer.
+	var v int
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v); err == nil {
+		switch {
+		case v == len(migrations):
+			return nil
+		case v > len(migrations):
+			return fmt.Errorf("postgres %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.name, store.ErrSchema, v, len(migrations))
+		}
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('entente:' || current_schema()))`); err != nil {
 			return err

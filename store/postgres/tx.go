@@ -303,9 +303,18 @@ func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]sto
 
 func (t *tx) Stale(ctx context.Context, fingerprint string) (int64, error) {
 	var n int64
+	var cid int64
+	err := t.q.QueryRow(ctx, `SELECT id FROM classifiers WHERE fingerprint = $1`, fingerprint).Scan(&cid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// An unknown classifier: every event is stale.
+		err = t.q.QueryRow(ctx, `SELECT coalesce(sum(events), 0)::bigint FROM day_totals`).Scan(&n)
+		return n, t.s.wrap("count stale events", err)
+	}
+	if err != nil {
+		return 0, t.s.wrap("count stale events", err)
+	}
 	// Two ranges rather than <>, so that the classifier index serves it.
-	err := t.q.QueryRow(ctx, `WITH c AS (SELECT coalesce((SELECT id FROM classifiers WHERE fingerprint = $1), -1) AS id)
-		SELECT count(*) FROM events, c WHERE classifier < c.id OR classifier > c.id`, fingerprint).Scan(&n)
+	err = t.q.QueryRow(ctx, `SELECT count(*) FROM events WHERE classifier < $1 OR classifier > $1`, cid).Scan(&n)
 	return n, t.s.wrap("count stale events", err)
 }
 

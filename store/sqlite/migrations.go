@@ -135,6 +135,16 @@ CREATE INDEX event_history_key ON event_history (source, source_id, id);
 // re-reads the version, so two processes opening a new file at once apply
 // each migration once.
 func (s *Store) migrate(ctx context.Context) error {
+	// A current database needs no write, so opening one never waits for
+	// a writer.
+	if v, err := version(ctx, s.reader); err == nil {
+		switch {
+		case v == len(migrations):
+			return nil
+		case v > len(migrations):
+			return fmt.Errorf("sqlite %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.path, store.ErrSchema, v, len(migrations))
+		}
+	}
 	if _, err := s.writer.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
 		return s.wrap("set WAL mode", err)
 	}

@@ -267,10 +267,18 @@ func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]sto
 
 func (t *tx) Stale(ctx context.Context, fingerprint string) (int64, error) {
 	var n int64
+	var cid int64
+	err := t.q.QueryRowContext(ctx, `SELECT id FROM classifiers WHERE fingerprint = ?`, fingerprint).Scan(&cid)
+	if errors.Is(err, sql.ErrNoRows) {
+		// An unknown classifier: every event is stale.
+		err = t.q.QueryRowContext(ctx, `SELECT coalesce(sum(events), 0) FROM day_totals`).Scan(&n)
+		return n, t.s.wrap("count stale events", err)
+	}
+	if err != nil {
+		return 0, t.s.wrap("count stale events", err)
+	}
 	// Two ranges rather than <>, so that the classifier index serves it.
-	err := t.q.QueryRowContext(ctx, `SELECT count(*) FROM events
-		WHERE classifier < coalesce((SELECT id FROM classifiers WHERE fingerprint = ?1), -1)
-		   OR classifier > coalesce((SELECT id FROM classifiers WHERE fingerprint = ?1), -1)`, fingerprint).Scan(&n)
+	err = t.q.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE classifier < ? OR classifier > ?`, cid, cid).Scan(&n)
 	return n, t.s.wrap("count stale events", err)
 }
 

@@ -1072,9 +1072,18 @@ func testLocked(t *testing.T, h Harness) {
 	if waited := time.Since(start); waited < short.LockTimeout/2 {
 		t.Errorf("Update gave up after %v, before the lock timeout %v", waited, short.LockTimeout)
 	}
-	// Readers do not wait for the writer, and see only committed data.
+	// Readers do not wait for the writer, and see only committed data;
+	// opening the database does not wait either.
 	if n, _ := count(t, b); n != 1 {
 		t.Errorf("a reader during another's write saw %d events, want the 1 committed", n)
+	}
+	if c, err := h.Open(t, t.Name(), short); err != nil {
+		t.Errorf("Open while another writer holds the database = %v, want it open", err)
+	} else {
+		if n, _ := count(t, c); n != 1 {
+			t.Errorf("a store opened during another's write saw %d events, want the 1 committed", n)
+		}
+		c.Close()
 	}
 	close(release)
 	if err := <-done; err != nil {
