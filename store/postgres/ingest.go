@@ -165,6 +165,9 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 	if err != nil {
 		return nil, err
 	}
+	if err := t.analyze(ctx, c.Added+c.Updated+c.Deleted+out.Reclassified); err != nil {
+		return nil, err
+	}
 	if _, err := t.q.Exec(ctx, `UPDATE batches SET added = $1, updated = $2, deleted = $3, unchanged = $4 WHERE id = $5`,
 		c.Added, c.Updated, c.Deleted, c.Unchanged, bid); err != nil {
 		return nil, t.s.wrap("count batch "+nb.Name, err)
@@ -256,4 +259,16 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 		c.Deleted += tag.RowsAffected()
 	}
 	return c, t.refresh(ctx)
+}
+
+// analyze refreshes the planner's statistics of events after a write that
+// changed many of them, rather than waiting for autovacuum: without them
+// the first report after a big ingest would scan the table to count stale
+// events instead of reading the classifier index.
+func (t *tx) analyze(ctx context.Context, changed int64) error {
+	if changed < 10000 {
+		return nil
+	}
+	_, err := t.q.Exec(ctx, `ANALYZE events`)
+	return t.s.wrap("analyze events", err)
 }

@@ -361,7 +361,10 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 			return n, t.s.wrap("reclassify", err)
 		}
 		if len(evs) == 0 {
-			return n, t.refresh(ctx)
+			if err := t.refresh(ctx); err != nil {
+				return n, err
+			}
+			return n, t.analyze(ctx, n)
 		}
 		b := &pgx.Batch{}
 		for i := range evs {
