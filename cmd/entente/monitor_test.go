@@ -545,3 +545,81 @@ func TestMonitorGoldens(t *testing.T) {
 		}
 	}
 }
+
+// ingestJSONOf runs monitor ingest --json and decodes its result.
+func ingestJSONOf(t *testing.T, args ...string) ingestJSON {
+	t.Helper()
+	out, errs, code := cli(t, append([]string{"monitor", "ingest", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("monitor ingest %v: exit %d\n%s", args, code, errs)
+	}
+	var res ingestJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("monitor ingest --json: %v\n%s", err, out)
+	}
+	return res
+}
+
+// TestMonitorReleases: a newer full release revises and drops events, and
+// ACLED's deletions remove events, each keeping the old values in the
+// history.
+func TestMonitorReleases(t *testing.T) {
+	set := copyExample(t, "minsk-2015")
+	v1 := writeFile(t, "ged-v1.csv", ucdpRows(t, 100, 0, nil))
+	first := ingestJSONOf(t, "--settlement", set, v1)
+	if f := first.Files[0]; f.Added != 100 || f.Records != 100 {
+		t.Fatalf("first release: %+v, want 100 added", f)
+	}
+	// The next release revises row 5's fatalities and no longer has rows
+	// 91–100.
+	var revisedID string
+	v2 := writeFile(t, "ged-v2.csv", ucdpRows(t, 90, 5, func(r []string, c map[string]int) {
+		r[c["best"]] = "999"
+		revisedID = r[c["id"]]
+	}))
+	second := ingestJSONOf(t, "--settlement", set, "--full", v2)
+	if f := second.Files[0]; f.Added != 0 || f.Updated != 1 || f.Deleted != 10 || f.Unchanged != 89 {
+		t.Errorf("full release: %+v, want 1 updated, 10 deleted, 89 unchanged", f)
+	}
+	if got := report(t, "--settlement", set); got.Events != 90 {
+		t.Errorf("after the full release the report counts %d events, want 90", got.Events)
+	}
+	// ACLED: five events, then the deletions of two of them.
+	acled := "../../monitor/testdata/acled-synthetic.csv"
+	deleted := "../../monitor/testdata/acled-deleted-synthetic.csv"
+	if f := ingestJSONOf(t, "--settlement", set, acled).Files[0]; f.Added != 5 || f.Format != "acled" {
+		t.Errorf("ACLED export: %+v, want 5 added", f)
+	}
+	if f := ingestJSONOf(t, "--settlement", set, deleted).Files[0]; f.Deleted != 2 || f.Format != "acled-deleted" {
+		t.Errorf("ACLED deletions: %+v, want 2 deleted", f)
+	}
+	got := report(t, "--settlement", set)
+	if got.Events != 93 || got.Sources["acled"] != 3 || got.Sources["ucdp"] != 90 {
+		t.Errorf("report after the deletions: %d events by source %v, want 93: 90 ucdp, 3 acled", got.Events, got.Sources)
+	}
+	// The history holds the values each release replaced.
+	s, err := sqlite.Open(context.Background(), sqlite.DefaultOptions(defaultDB(set)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.View(context.Background(), func(ctx context.Context, tx store.ReadTx) error {
+		h, err := tx.History(ctx, "ucdp", revisedID)
+		if err != nil || len(h) != 1 || h[0].Op != "update" || h[0].Fatalities == 999 {
+			t.Errorf("History(ucdp/%s) = %+v, %v; want the value before the revision", revisedID, h, err)
+		}
+		cur, err := tx.Event(ctx, "ucdp", revisedID)
+		if err != nil || cur.Fatalities != 999 {
+			t.Errorf("Event(ucdp/%s) = %+v, %v; want fatalities 999", revisedID, cur, err)
+		}
+		h, err = tx.History(ctx, "acled", "XUK0002")
+		if err != nil || len(h) != 1 || h[0].Op != "delete" {
+			t.Errorf("History(acled/XUK0002) = %+v, %v; want its deletion", h, err)
+		}
+		b, err := tx.Batch(ctx, first.Files[0].Batch)
+		if err != nil || len(b.Columns) != 49 || b.Columns[0] != "id" {
+			t.Errorf("batch %d columns = %v, %v; want the 49 UCDP columns", first.Files[0].Batch, b, err)
+		}
+		return nil
+	})
+}
