@@ -254,6 +254,11 @@ func TestMonitorRealData(t *testing.T) {
 			if got.Violations.Total == 0 {
 				t.Errorf("no violations of minsk-2015 in 2014–2019: the check would prove nothing")
 			}
+			// The one event whose first actor maps to no side is counted
+			// and listed, not dropped.
+			if got.Unattributed.Events != 1 || len(got.UnattributedEvents) != 1 {
+				t.Errorf("report: %d unattributed events, %d listed; want the 1 of the file, listed", got.Unattributed.Events, len(got.UnattributedEvents))
+			}
 			// A period: 15 Feb to 31 Mar 2015, the first weeks of the
 			// Minsk II ceasefire.
 			period := report(t, append([]string{"--settlement", set, "--from", "2015-02-15", "--to", "2015-03-31"}, db...)...)
