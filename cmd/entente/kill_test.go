@@ -121,13 +121,36 @@ func writing(t *testing.T, db string) bool {
 	return errors.Is(err, store.ErrLocked)
 }
 
+// midWrite reports whether an ingest has rows on their way to disk: more
+// than 1 MiB in the SQLite WAL, or more than 1,000 rows through a COPY.
+func midWrite(t *testing.T, db string) bool {
+	t.Helper()
+	if !isPostgres(db) {
+		fi, err := os.Stat(db + "-wal")
+		return err == nil && fi.Size() > 1<<20
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int64
+	err = conn.QueryRow(ctx, `SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy
+		WHERE datname = current_database()`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n > 1000
+}
+
 // TestMonitorKill kills entente with SIGKILL in the middle of an ingest,
 // on both stores: the store must hold what it held before, and the same
 // ingest run again must then store everything, once.
 func TestMonitorKill(t *testing.T) {
 	bin := buildEntente(t)
 	ged := realFile(t, "ucdp-ged-ukraine-2014-2019.csv")
-	const n = 30000
+	const n = 60000
 	many := manyEvents(t, n)
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
@@ -161,7 +184,18 @@ func TestMonitorKill(t *testing.T) {
 					t.Fatal("the ingest never began writing")
 				}
 			}
-			time.Sleep(500 * time.Millisecond) // well into the batch
+			// Wait until rows are on their way to disk: pages in the SQLite
+			// WAL, rows through PostgreSQL's COPY.
+			for !midWrite(t, db) {
+				select {
+				case err := <-exited:
+					t.Fatalf("the ingest of %d events ended (%v) before it was seen mid-write; make the file bigger", n, err)
+				case <-time.After(10 * time.Millisecond):
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the ingest never wrote rows")
+				}
+			}
 			select {
 			case err := <-exited:
 				t.Fatalf("the ingest of %d events ended (%v) before it could be killed; make the file bigger", n, err)

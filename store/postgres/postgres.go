@@ -149,6 +149,11 @@ func (s *Store) try(ctx context.Context, fn func(ctx context.Context, tx store.T
 		return err
 	}
 	if err := fn(ctx, &tx{s: s, q: ptx}); err != nil {
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			// pgx closed the connection when ctx was done, so err may
+			// only say that a write failed.
+			return fmt.Errorf("postgres %s: %w (%v)", s.name, cerr, err)
+		}
 		return err
 	}
 	committed = true
