@@ -204,10 +204,16 @@ func runMonitorIngest(ctx context.Context, args []string, stdout, stderr io.Writ
 	out := ingestJSON{Store: redactDB(db)}
 	err = st.Update(ctx, func(ctx context.Context, tx store.Tx) error {
 		out.Files = out.Files[:0]
+		released := map[string]string{} // source → the file that is its full release
 		for i, path := range files {
 			res, err := ingestFile(ctx, tx, cl, path, hashes[i], *full, *scopeFrom, *scopeTo, prog)
 			if err != nil {
 				return err
+			}
+			if src := monitor.Format(res.Format).Source(); *full && released[src] != "" {
+				return &inputError{err: fmt.Errorf("--full: %s and %s are both releases of %s, and each would delete the other's events; ingest them in separate runs, or with --scope-from/--scope-to", released[src], path, src)}
+			} else if *full {
+				released[src] = path
 			}
 			out.Files = append(out.Files, *res)
 		}
@@ -257,6 +263,9 @@ func ingestFile(ctx context.Context, tx store.Tx, cl *monitor.Classifier, path, 
 	rd, err := monitor.NewReader(path, cr)
 	if err != nil {
 		return nil, err
+	}
+	if full && rd.Format() == monitor.ACLEDDeleted {
+		return nil, &inputError{err: fmt.Errorf("%s: a file of ACLED deletions cannot be a full release (--full): it would delete every other ACLED event", path)}
 	}
 	out := &ingestFileJSON{File: path, Format: string(rd.Format()), Hash: hash}
 	if b, err := tx.BatchByHash(ctx, hash); err == nil && b.Source == rd.Format().Source() {

@@ -602,6 +602,19 @@ func TestMonitorReleases(t *testing.T) {
 	if got.Events != 93 || got.Sources["acled"] != 3 || got.Sources["ucdp"] != 90 {
 		t.Errorf("report after the deletions: %d events by source %v, want 93: 90 ucdp, 3 acled", got.Events, got.Sources)
 	}
+	// --full refuses what would delete by mistake, and stores nothing.
+	for _, args := range [][]string{
+		{"--full", deleted},
+		{"--full", v1, v2},
+	} {
+		_, errs, code := cli(t, append([]string{"monitor", "ingest", "--settlement", set}, args...)...)
+		if code != 2 || !strings.Contains(errs, "--full") && !strings.Contains(errs, "full release") {
+			t.Errorf("monitor ingest %v: exit %d, want 2 and why\n%s", args, code, errs)
+		}
+	}
+	if again := report(t, "--settlement", set); again.Events != 93 {
+		t.Errorf("refused ingests changed the store: %d events, want 93", again.Events)
+	}
 	// The history holds the values each release replaced.
 	s, err := sqlite.Open(context.Background(), sqlite.DefaultOptions(defaultDB(set)))
 	if err != nil {
