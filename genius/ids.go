@@ -6,20 +6,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/entente-org/entente/rules"
 	"golang.org/x/text/unicode/norm"
 )
-
-// celReserved lists the words a settlement's issue id may not be: CEL's
-// reserved words and the names its environment declares (the settlement
-// loader rejects them as bad-id). A test checks the list against the
-// loader.
-var celReserved = map[string]bool{
-	"true": true, "false": true, "null": true, "in": true, "as": true, "break": true, "const": true,
-	"continue": true, "else": true, "for": true, "function": true, "if": true, "import": true, "let": true,
-	"loop": true, "package": true, "namespace": true, "return": true, "var": true, "void": true, "while": true,
-	"int": true, "uint": true, "double": true, "bool": true, "string": true, "bytes": true, "list": true,
-	"map": true, "type": true, "null_type": true, "dyn": true, "has": true, "size": true, "event": true,
-}
 
 // fold lower-cases s, drops accents (é → e) and maps every run of
 // characters other than ASCII letters and digits to one sep.
@@ -58,7 +47,7 @@ func IssueID(name string) string {
 	case id[0] >= '0' && id[0] <= '9':
 		id = "issue_" + id
 	}
-	if celReserved[id] {
+	if rules.Reserved(id) {
 		id += "_"
 	}
 	return id

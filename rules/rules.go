@@ -127,6 +127,19 @@ var predeclared = map[string]bool{
 	"type": true, "uint": true,
 }
 
+// environmentNames are the names the rule environments declare besides the
+// issues: CEL macros and functions an issue id would shadow, and the event
+// variable of violation rules.
+var environmentNames = map[string]bool{"has": true, "size": true, "event": true}
+
+// Reserved reports whether id is a word no issue may be named: a CEL
+// reserved word, a predeclared type name, or a name the environments
+// declare (has, size, event). The settlement loader and importers that make
+// up ids share this one list.
+func Reserved(id string) bool {
+	return reservedWords[id] || predeclared[id] || environmentNames[id]
+}
+
 // ValidID reports why id cannot name an issue, or returns nil if it can: an
 // id must be a CEL identifier ([A-Za-z_][A-Za-z0-9_]*) and neither a CEL
 // reserved word (true, in, null, ...) nor a predeclared type name (int,
