@@ -1,13 +1,10 @@
 package guarantee
 
 import (
-	"bufio"
 	"fmt"
 	"math"
 	"math/big"
-	"os"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -33,33 +30,15 @@ type calculatorRow struct {
 // Banzhaf, absolute Banzhaf; lines starting with # are comments.
 func readCalculatorCases(t *testing.T, path string) []*calculatorCase {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var cases []*calculatorCase
 	byName := map[string]*calculatorCase{}
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		fs := strings.Split(text, "\t")
-		if len(fs) != 7 {
-			t.Fatalf("%s:%d: %d fields, want 7 (case, voters, quota, weight, count, exact_norm, exact_abs)", path, line, len(fs))
-		}
-		var ints [4]int
-		for i, s := range []string{fs[1], fs[2], fs[3], fs[4]} {
-			if ints[i], err = strconv.Atoi(s); err != nil {
-				t.Fatalf("%s:%d: %v", path, line, err)
-			}
-		}
+	for _, r := range readTSV(t, path, "case", "voters", "quota", "weight", "count", "exact_norm", "exact_abs") {
+		fs := r.fields
+		ints := r.ints(t, path, 1, 2, 3, 4)
 		norm, err1 := strconv.ParseFloat(fs[5], 64)
 		abs, err2 := strconv.ParseFloat(fs[6], 64)
 		if err1 != nil || err2 != nil {
-			t.Fatalf("%s:%d: bad index %q or %q", path, line, fs[5], fs[6])
+			t.Fatalf("%s:%d: bad index %q or %q", path, r.line, fs[5], fs[6])
 		}
 		c := byName[fs[0]]
 		if c == nil {
@@ -68,9 +47,6 @@ func readCalculatorCases(t *testing.T, path string) []*calculatorCase {
 			cases = append(cases, c)
 		}
 		c.rows = append(c.rows, calculatorRow{weight: ints[2], count: ints[3], norm: norm, abs: abs})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return cases
 }

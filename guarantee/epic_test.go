@@ -1,7 +1,6 @@
 package guarantee
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math"
@@ -28,29 +27,11 @@ type epicGame struct {
 // lines starting with # are comments.
 func readEPICGames(t *testing.T, path string) []*epicGame {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var games []*epicGame
 	byName := map[string]*epicGame{}
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		fs := strings.Split(text, "\t")
-		if len(fs) != 5 {
-			t.Fatalf("%s:%d: %d fields, want 5 (case, quota, player, name, weight)", path, line, len(fs))
-		}
-		var ints [3]int
-		for i, s := range []string{fs[1], fs[2], fs[4]} {
-			if ints[i], err = strconv.Atoi(s); err != nil {
-				t.Fatalf("%s:%d: %v", path, line, err)
-			}
-		}
+	for _, r := range readTSV(t, path, "case", "quota", "player", "name", "weight") {
+		fs := r.fields
+		ints := r.ints(t, path, 1, 2, 4)
 		g := byName[fs[0]]
 		if g == nil {
 			g = &epicGame{name: fs[0], quota: ints[0]}
@@ -58,13 +39,10 @@ func readEPICGames(t *testing.T, path string) []*epicGame {
 			games = append(games, g)
 		}
 		if ints[0] != g.quota || ints[1] != len(g.names) {
-			t.Fatalf("%s:%d: quota %d, player %d; want quota %d and the next player, %d", path, line, ints[0], ints[1], g.quota, len(g.names))
+			t.Fatalf("%s:%d: quota %d, player %d; want quota %d and the next player, %d", path, r.line, ints[0], ints[1], g.quota, len(g.names))
 		}
 		g.names = append(g.names, fs[3])
 		g.weights = append(g.weights, float64(ints[2]))
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return games
 }
