@@ -22,6 +22,27 @@ func run(t *testing.T, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
+// compareGolden compares out, the output of `entente args…`, with the golden
+// file testdata/golden/name, or rewrites the file under -update. test names
+// the test to re-run in the failure message.
+func compareGolden(t *testing.T, name, test string, args []string, out string) {
+	t.Helper()
+	golden := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/entente -run %s -update)", err, test)
+	}
+	if out != string(want) {
+		t.Errorf("entente %s differs from %s (run go test ./cmd/entente -run %s -update after checking the change)\ngot:\n%s", strings.Join(args, " "), golden, test, out)
+	}
+}
+
 // TestCheckExamplesGolden compares `entente check` on each example, as text
 // and as JSON, with testdata/golden. Regenerate with
 // go test ./cmd/entente -run TestCheckExamplesGolden -update
@@ -39,20 +60,7 @@ func TestCheckExamplesGolden(t *testing.T) {
 				if got != code {
 					t.Errorf("entente %s: exit %d, want %d\n%s%s", strings.Join(args, " "), got, code, out, errb)
 				}
-				golden := filepath.Join("testdata", "golden", "check-"+name+"."+form)
-				if *update {
-					if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./cmd/entente -run TestCheckExamplesGolden -update)", err)
-				}
-				if out != string(want) {
-					t.Errorf("entente %s differs from %s (run go test ./cmd/entente -run TestCheckExamplesGolden -update after checking the change)\ngot:\n%s", strings.Join(args, " "), golden, out)
-				}
+				compareGolden(t, "check-"+name+"."+form, "TestCheckExamplesGolden", args, out)
 			}
 		})
 	}

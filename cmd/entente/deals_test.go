@@ -25,14 +25,7 @@ func TestDealsUkraine(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("entente %s: exit %d\n%s", strings.Join(args, " "), code, errb)
 		}
-		golden := filepath.Join("testdata", "golden", "deals-ukraine-2025."+form)
-		if *update {
-			if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		} else if want, err := os.ReadFile(golden); err != nil || string(want) != out {
-			t.Errorf("entente %s differs from %s (go test ./cmd/entente -run TestDealsUkraine -update after checking the change)\ngot:\n%s", strings.Join(args, " "), golden, out)
-		}
+		compareGolden(t, "deals-ukraine-2025."+form, "TestDealsUkraine", args, out)
 		if form != "json" {
 			continue
 		}

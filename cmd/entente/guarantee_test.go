@@ -28,20 +28,7 @@ func TestGuaranteeExamplesGolden(t *testing.T) {
 				if code != 0 {
 					t.Errorf("entente %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errb)
 				}
-				golden := filepath.Join("testdata", "golden", "guarantee-"+name+"."+form)
-				if *update {
-					if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./cmd/entente -run TestGuaranteeExamplesGolden -update)", err)
-				}
-				if out != string(want) {
-					t.Errorf("entente %s differs from %s (run go test ./cmd/entente -run TestGuaranteeExamplesGolden -update after checking the change)\ngot:\n%s", strings.Join(args, " "), golden, out)
-				}
+				compareGolden(t, "guarantee-"+name+"."+form, "TestGuaranteeExamplesGolden", args, out)
 			}
 		})
 	}
