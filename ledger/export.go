@@ -279,10 +279,13 @@ func VerifyExport(fsys fs.FS, opts VerifyOptions) (*Report, error) {
 		start := t.N * TileWidth
 		bpath := TilePath(EntryTile(t))
 		where := func(level int, lo, hi int64) string {
-			if level < 0 {
+			switch level {
+			case -1:
 				return fmt.Sprintf(" (in %s)", bpath)
+			case 0:
+				return fmt.Sprintf(" (in %s; hash in %s)", bpath, TilePath(tileOf(level, lo, size)))
 			}
-			return fmt.Sprintf(" (in %s, tile %s)", bpath, TilePath(tileOf(level, lo, size)))
+			return fmt.Sprintf(" (in %s)", TilePath(tileOf(level, lo, size)))
 		}
 		data, err := fs.ReadFile(fsys, bpath)
 		if err != nil {

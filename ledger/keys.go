@@ -110,9 +110,10 @@ func ParseSigner(text string) (*Signer, error) {
 		return nil, fmt.Errorf("%w: %v", ErrKeyFormat, err)
 	}
 	// The key is PRIVATE+KEY+name+hash+base64(0x01 || Ed25519 seed); note
-	// has checked all of it.
-	f := strings.Split(text, "+")
-	raw, err := base64.StdEncoding.DecodeString(f[len(f)-1])
+	// has checked all of it. The name has no "+"; the base64 may.
+	_, rest, _ := strings.Cut(strings.TrimPrefix(text, "PRIVATE+KEY+"), "+")
+	_, key, _ := strings.Cut(rest, "+")
+	raw, err := base64.StdEncoding.DecodeString(key)
 	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
 		return nil, fmt.Errorf("%w: not an Ed25519 note key", ErrKeyFormat)
 	}

@@ -65,10 +65,10 @@ func (h *hexBytes) UnmarshalJSON(b []byte) error {
 // against the fixed RFC 6962 test vectors in testdata/rfc6962.json.
 func TestRFC6962Vectors(t *testing.T) {
 	var v struct {
-		Leaves      []hexBytes
-		LeafHashes  []hexHash `json:"leaf_hashes"`
-		Roots       []hexHash
-		Inclusion   []struct {
+		Leaves     []hexBytes
+		LeafHashes []hexHash `json:"leaf_hashes"`
+		Roots      []hexHash
+		Inclusion  []struct {
 			Leaf, Size int64
 			Proof      []hexHash
 		}
