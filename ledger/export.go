@@ -270,12 +270,42 @@ func VerifyExport(fsys fs.FS, opts VerifyOptions) (*Report, error) {
 	if size == 0 {
 		size = claimed
 	}
+	c.hashes = make(hashSlice, 0, tlog.StoredHashCount(size))
 	er := &exportReader{fsys: fsys, tiles: map[tlog.Tile][]byte{}, errs: map[tlog.Tile]error{}}
-	// Leaves, bundle by bundle, against the level-0 tiles.
+	// Leaves, bundle by bundle, against the level-0 tiles. A goroutine
+	// reads ahead while the leaves are hashed.
+	var level0 []tlog.Tile
 	for _, t := range treeTiles(size) {
-		if t.L != 0 {
-			continue
+		if t.L == 0 {
+			level0 = append(level0, t)
 		}
+	}
+	type fetched struct {
+		bundle, tile []byte
+		berr, terr   error
+	}
+	ahead := make(chan fetched, 16)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for _, t := range level0 {
+			var f fetched
+			f.bundle, f.berr = fs.ReadFile(fsys, TilePath(EntryTile(t)))
+			f.tile, f.terr = fs.ReadFile(fsys, TilePath(t))
+			select {
+			case ahead <- f:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for _, t := range level0 {
+		f := <-ahead
+		if f.terr == nil && len(f.tile) != t.W*tlog.HashSize {
+			f.terr = fmt.Errorf("%d bytes, want %d (%d hashes)", len(f.tile), t.W*tlog.HashSize, t.W)
+			f.tile = nil
+		}
+		er.tiles[t], er.errs[t] = f.tile, f.terr
 		start := t.N * TileWidth
 		bpath := TilePath(EntryTile(t))
 		where := func(level int, lo, hi int64) string {
@@ -287,12 +317,11 @@ func VerifyExport(fsys fs.FS, opts VerifyOptions) (*Report, error) {
 			}
 			return fmt.Sprintf(" (in %s)", TilePath(tileOf(level, lo, size)))
 		}
-		data, err := fs.ReadFile(fsys, bpath)
-		if err != nil {
-			c.missing(start, fmt.Sprintf("entry bundle %s cannot be read: %v", bpath, err))
+		if f.berr != nil {
+			c.missing(start, fmt.Sprintf("entry bundle %s cannot be read: %v", bpath, f.berr))
 			continue
 		}
-		leaves, berr := ParseBundle(data)
+		leaves, berr := ParseBundle(f.bundle)
 		claimedHash := func(x int64) (tlog.Hash, bool) {
 			level, n := tlog.SplitStoredHashIndex(x)
 			if level%TileHeight != 0 {

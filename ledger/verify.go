@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -247,14 +249,22 @@ func (c *checker) checkpoint(name string, seq int64, msg []byte, held bool) {
 
 // addLeaves re-hashes leaves start … start+len(raw)-1 and compares their
 // stored hashes with claimed (which returns false for an index it does not
-// hold).
+// hold). Decoding and leaf hashing run on every core; the tree is built in
+// order.
 func (c *checker) addLeaves(start int64, raw [][]byte, claimed func(int64) (tlog.Hash, bool), where func(level int, lo, hi int64) string) {
-	for k, b := range raw {
+	leafHashes := make([]tlog.Hash, len(raw))
+	decodeErrs := make([]error, len(raw))
+	parallel(len(raw), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			_, decodeErrs[k] = DecodeLeaf(raw[k])
+			leafHashes[k] = tlog.RecordHash(raw[k])
+		}
+	})
+	for k, h := range leafHashes {
 		i := start + int64(k)
-		if _, err := DecodeLeaf(b); err != nil {
+		if err := decodeErrs[k]; err != nil {
 			c.leafProblem(Problem{Code: ProblemLeafFormat, Index: i, Message: fmt.Sprintf("leaf %d%s: %v", i, where(-1, i, i), err)})
 		}
-		h := tlog.RecordHash(b)
 		c.rep.Leaves++
 		if c.broken || i != c.n {
 			// After a gap the tree cannot be re-derived; still compare the
@@ -265,14 +275,10 @@ func (c *checker) addLeaves(start int64, raw [][]byte, claimed func(int64) (tlog
 			continue
 		}
 		base := int64(len(c.hashes))
-		hs, err := tlog.StoredHashesForRecordHash(i, h, c.hashes)
-		if err != nil { // cannot happen: every earlier hash is computed
-			panic(err)
-		}
-		c.hashes = append(c.hashes, hs...)
+		c.appendStored(i, h)
 		c.n++
-		for j, want := range hs {
-			idx := base + int64(j)
+		for idx := base; idx < int64(len(c.hashes)); idx++ {
+			want := c.hashes[idx]
 			got, ok := claimed(idx)
 			if !ok || got == want {
 				continue
@@ -287,6 +293,37 @@ func (c *checker) addLeaves(start int64, raw [][]byte, claimed func(int64) (tlog
 			}
 		}
 	}
+}
+
+// appendStored appends the stored hashes of leaf i with hash h, as
+// tlog.StoredHashes computes them: the leaf hash, then one hash for each
+// subtree that leaf i completes (one per trailing 1 bit of i).
+func (c *checker) appendStored(i int64, h tlog.Hash) {
+	c.hashes = append(c.hashes, h)
+	for level := 0; i>>level&1 == 1; level++ {
+		left := c.hashes[tlog.StoredHashIndex(level, i>>level-1)]
+		h = tlog.NodeHash(left, h)
+		c.hashes = append(c.hashes, h)
+	}
+}
+
+// parallel runs f over [0, n) split across the CPUs.
+func parallel(n int, f func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/64+1)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // missing records that leaves from index i on could not be read.
@@ -359,9 +396,11 @@ func (c *checker) finish(size int64, logHashes func(tlog.Tree) tlog.HashReader) 
 			}
 		}
 	}
-	// Inclusion proofs built from the log's own hashes, checked against
-	// each good checkpoint: its newest leaf and, for the newest
-	// checkpoint, the first leaf of every tile.
+	// Inclusion proofs built from the log's own hashes (as a client
+	// builds them), checked against each good checkpoint: its newest leaf
+	// and, for the newest checkpoint, the first leaf of every 65,536 (one
+	// per level-1 tile). Every leaf's inclusion is already established by
+	// the re-derived root; these check the path a client takes.
 	if logHashes != nil {
 		var newest *checkpointState
 		for _, st := range c.cps {
@@ -375,8 +414,8 @@ func (c *checker) finish(size int64, logHashes func(tlog.Tree) tlog.HashReader) 
 			}
 			idx := []int64{st.body.Size - 1}
 			if st == newest {
-				for t := int64(0); t*TileWidth < st.body.Size-1; t++ {
-					idx = append(idx, t*TileWidth)
+				for i := int64(0); i < st.body.Size-1; i += TileWidth * TileWidth {
+					idx = append(idx, i)
 				}
 			}
 			hr := logHashes(st.body.Tree())
@@ -509,6 +548,7 @@ func (l *Log) check(ctx context.Context, c *checker) (*Report, error) {
 		if err != nil {
 			return err
 		}
+		c.hashes = make(hashSlice, 0, tlog.StoredHashCount(size))
 		nowhere := func(int, int64, int64) string { return "" }
 		for start := int64(0); start < size; start += int64(l.opts.ReadBatch) {
 			if err := ctx.Err(); err != nil {
