@@ -27,6 +27,7 @@ type verb struct {
 func verbs() []verb {
 	return []verb{
 		{"check", "check a settlement file: errors and vagueness, with positions", runCheck},
+		{"log", "the tamper-evident record: append, checkpoint, prove, export, verify, cosign", runLog},
 		{"init", "write a commented starter settlement that passes check", runInit},
 		{"schema", "print the JSON Schema of the settlement file", runSchema},
 		{"version", "print the version", runVersion},
