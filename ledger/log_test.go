@@ -285,3 +285,20 @@ func TestParseCheckpoint(t *testing.T) {
 		t.Errorf("extension lines: %+v, %v", ext, err)
 	}
 }
+
+// TestVerifyLaterVersion: a leaf of a later encoding version is verified in
+// the tree and counted as undecoded, not reported as a problem.
+func TestVerifyLaterVersion(t *testing.T) {
+	ctx := context.Background()
+	future := append([]byte{2, 9}, []byte("a format from the future")...)
+	leaf0, _ := testLeaf(0).Encode()
+	l := rawLog(t, [][]byte{leaf0, future})
+	s, v := testKey(t, "entente.example/test-log")
+	if _, err := l.Checkpoint(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Verify(ctx, VerifyOptions{LogKey: v})
+	if err != nil || !rep.OK || rep.Undecoded != 1 || rep.Leaves != 2 {
+		t.Errorf("Verify = ok %v, undecoded %d, leaves %d, problems %v, err %v; want ok with 1 undecoded", rep.OK, rep.Undecoded, rep.Leaves, rep.Problems, err)
+	}
+}

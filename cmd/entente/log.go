@@ -538,6 +538,7 @@ type verifyJSON struct {
 	Root        string                    `json:"root"`
 	Problems    []ledger.Problem          `json:"problems"`
 	Leaves      int64                     `json:"leaves"`
+	Undecoded   int64                     `json:"undecoded"`
 	Checkpoints []ledger.CheckpointResult `json:"checkpoints"`
 	Agreed      *ledger.CheckpointResult  `json:"agreed"`
 	Source      string                    `json:"source"`
@@ -604,7 +605,7 @@ func runLogVerify(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return inputErr(err)
 	}
-	out := verifyJSON{OK: rep.OK, Size: rep.Size, Root: b64(rep.Root), Problems: rep.Problems, Leaves: rep.Leaves,
+	out := verifyJSON{OK: rep.OK, Size: rep.Size, Root: b64(rep.Root), Problems: rep.Problems, Leaves: rep.Leaves, Undecoded: rep.Undecoded,
 		Checkpoints: rep.Checkpoints, Agreed: rep.Agreed, Source: source}
 	if out.Problems == nil {
 		out.Problems = []ledger.Problem{}
