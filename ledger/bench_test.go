@@ -6,16 +6,14 @@ import (
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/transparency-dev/merkle/compact"
+	"github.com/transparency-dev/merkle/rfc6962"
 )
 
 // benchLog builds (once per size) a log of n leaves of about 200 bytes with
 // a checkpoint every n/8 leaves.
 var benchLogs sync.Map
-
-type benchEntry struct {
-	l *Log
-	v interface{ Name() string }
-}
 
 func benchLog(b *testing.B, n int) (*Log, *Memory) {
 	b.Helper()
@@ -117,5 +115,31 @@ func BenchmarkVerifyExport(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkRootBaseline is the floor under BenchmarkVerify: the bare RFC
+// 6962 root of the same 1M encoded leaves, by transparency-dev/merkle's
+// compact range (leaf and node hashing only: no decoding, no comparisons,
+// no signatures).
+func BenchmarkRootBaseline(b *testing.B) {
+	ctx := context.Background()
+	l, _ := benchLog(b, 1<<20)
+	entries, err := l.Leaves(ctx, 0, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hasher := rfc6962.DefaultHasher
+	fact := compact.RangeFactory{Hash: hasher.HashChildren}
+	for b.Loop() {
+		r := fact.NewEmptyRange(0)
+		for _, e := range entries {
+			if err := r.Append(hasher.HashLeaf(e.Raw), nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := r.GetRootHash(nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

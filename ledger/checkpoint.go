@@ -193,13 +193,12 @@ func OpenCheckpoint(msg []byte, logKey note.Verifier, cosigners ...note.Verifier
 // ParseSignedCheckpoint parses a signed checkpoint without checking any
 // signature: the caller learns its origin and size, nothing it can trust.
 func ParseSignedCheckpoint(msg []byte) (Checkpoint, error) {
-	n, err := note.Open(msg, note.VerifierList())
+	_, err := note.Open(msg, note.VerifierList())
 	var unverified *note.UnverifiedNoteError
 	if !errors.As(err, &unverified) {
 		return Checkpoint{}, fmt.Errorf("%w: not a signed note", ErrCheckpointFormat)
 	}
-	n = unverified.Note
-	return ParseCheckpoint([]byte(n.Text))
+	return ParseCheckpoint([]byte(unverified.Note.Text))
 }
 
 // Cosign adds signer's signature to a signed checkpoint after checking the

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -88,31 +87,10 @@ func ParseBundle(b []byte) ([][]byte, error) {
 	return out, nil
 }
 
-// tileLeafRange returns the leaves that hash i of tile t covers.
-func tileLeafRange(t tlog.Tile, i int) (lo, hi int64) {
-	span := int64(1) << (TileHeight * t.L)
-	lo = (t.N*TileWidth + int64(i)) * span
-	return lo, lo + span - 1
-}
-
 // describeRange writes "leaf 5" or "leaves 256-511".
 func describeRange(lo, hi int64) string {
 	if lo == hi {
 		return fmt.Sprintf("leaf %d", lo)
 	}
 	return fmt.Sprintf("leaves %d-%d", lo, hi)
-}
-
-// cleanPath reports whether p is a relative slash path with no "." or ".."
-// elements, for names read from an export.
-func cleanPath(p string) bool {
-	if p == "" || strings.HasPrefix(p, "/") {
-		return false
-	}
-	for _, e := range strings.Split(p, "/") {
-		if e == "" || e == "." || e == ".." {
-			return false
-		}
-	}
-	return true
 }
