@@ -273,7 +273,8 @@ func VerifyExport(fsys fs.FS, opts VerifyOptions) (*Report, error) {
 	c.hashes = make(hashSlice, 0, tlog.StoredHashCount(size))
 	er := &exportReader{fsys: fsys, tiles: map[tlog.Tile][]byte{}, errs: map[tlog.Tile]error{}}
 	// Leaves, bundle by bundle, against the level-0 tiles. A goroutine
-	// reads ahead while the leaves are hashed.
+	// reads groups of bundles ahead while the leaves of each group are
+	// hashed on every core.
 	var level0 []tlog.Tile
 	for _, t := range treeTiles(size) {
 		if t.L == 0 {
@@ -281,73 +282,98 @@ func VerifyExport(fsys fs.FS, opts VerifyOptions) (*Report, error) {
 		}
 	}
 	type fetched struct {
+		t            tlog.Tile
 		bundle, tile []byte
 		berr, terr   error
+		leaves       [][]byte
 	}
-	ahead := make(chan fetched, 16)
+	const group = 16
+	ahead := make(chan []fetched, 4)
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
-		for _, t := range level0 {
-			var f fetched
-			f.bundle, f.berr = fs.ReadFile(fsys, TilePath(EntryTile(t)))
-			f.tile, f.terr = fs.ReadFile(fsys, TilePath(t))
+		defer close(ahead)
+		for g := 0; g < len(level0); g += group {
+			var got []fetched
+			for _, t := range level0[g:min(g+group, len(level0))] {
+				f := fetched{t: t}
+				f.bundle, f.berr = fs.ReadFile(fsys, TilePath(EntryTile(t)))
+				f.tile, f.terr = fs.ReadFile(fsys, TilePath(t))
+				got = append(got, f)
+			}
 			select {
-			case ahead <- f:
+			case ahead <- got:
 			case <-done:
 				return
 			}
 		}
 	}()
-	for _, t := range level0 {
-		f := <-ahead
-		if f.terr == nil && len(f.tile) != t.W*tlog.HashSize {
-			f.terr = fmt.Errorf("%d bytes, want %d (%d hashes)", len(f.tile), t.W*tlog.HashSize, t.W)
-			f.tile = nil
+	claimedHash := func(x int64) (tlog.Hash, bool) {
+		level, n := tlog.SplitStoredHashIndex(x)
+		if level%TileHeight != 0 {
+			return tlog.Hash{}, false
 		}
-		er.tiles[t], er.errs[t] = f.tile, f.terr
-		start := t.N * TileWidth
-		bpath := TilePath(EntryTile(t))
-		where := func(level int, lo, hi int64) string {
-			switch level {
-			case -1:
-				return fmt.Sprintf(" (in %s)", bpath)
-			case 0:
-				return fmt.Sprintf(" (in %s; hash in %s)", bpath, TilePath(tileOf(level, lo, size)))
+		tt := tileOf(level, n<<level, size)
+		d, err := er.tile(tt)
+		k := n - tt.N*TileWidth
+		if err != nil || k >= int64(tt.W) || level != tt.L*TileHeight {
+			return tlog.Hash{}, false
+		}
+		var h tlog.Hash
+		copy(h[:], d[k*tlog.HashSize:])
+		return h, true
+	}
+	for batch := range ahead {
+		var all [][]byte
+		berrs := make([]error, len(batch))
+		for k := range batch {
+			f := &batch[k]
+			t := f.t
+			if f.terr == nil && len(f.tile) != t.W*tlog.HashSize {
+				f.terr = fmt.Errorf("%d bytes, want %d (%d hashes)", len(f.tile), t.W*tlog.HashSize, t.W)
+				f.tile = nil
 			}
-			return fmt.Sprintf(" (in %s)", TilePath(tileOf(level, lo, size)))
-		}
-		if f.berr != nil {
-			c.missing(start, fmt.Sprintf("entry bundle %s cannot be read: %v", bpath, f.berr))
-			continue
-		}
-		leaves, berr := ParseBundle(f.bundle)
-		claimedHash := func(x int64) (tlog.Hash, bool) {
-			level, n := tlog.SplitStoredHashIndex(x)
-			if level%TileHeight != 0 {
-				return tlog.Hash{}, false
+			er.tiles[t], er.errs[t] = f.tile, f.terr
+			if f.berr != nil {
+				continue
 			}
-			tt := tileOf(level, n<<level, size)
-			d, err := er.tile(tt)
-			k := n - tt.N*TileWidth
-			if err != nil || k >= int64(tt.W) || level != tt.L*TileHeight {
-				return tlog.Hash{}, false
+			f.leaves, berrs[k] = ParseBundle(f.bundle)
+			if len(f.leaves) > t.W {
+				f.leaves = f.leaves[:t.W]
+				bpath := TilePath(EntryTile(t))
+				c.problem(Problem{Code: ProblemFile, Index: t.N*TileWidth + int64(t.W), File: bpath, Message: fmt.Sprintf("entry bundle %s holds more than its %d entries", bpath, t.W)})
 			}
-			var h tlog.Hash
-			copy(h[:], d[k*tlog.HashSize:])
-			return h, true
+			all = append(all, f.leaves...)
 		}
-		if len(leaves) > t.W {
-			leaves = leaves[:t.W]
-			c.problem(Problem{Code: ProblemFile, Index: start + int64(t.W), File: bpath, Message: fmt.Sprintf("entry bundle %s holds more than its %d entries", bpath, t.W)})
-		}
-		c.addLeaves(start, leaves, claimedHash, where)
-		if berr != nil || len(leaves) < t.W {
-			why := fmt.Sprintf("entry bundle %s holds %d entries, want %d", bpath, len(leaves), t.W)
-			if berr != nil {
-				why = fmt.Sprintf("entry bundle %s: %v", bpath, berr)
+		hashes, errs := hashLeaves(all)
+		off := 0
+		for k, f := range batch {
+			t := f.t
+			start := t.N * TileWidth
+			bpath := TilePath(EntryTile(t))
+			if f.berr != nil {
+				c.missing(start, fmt.Sprintf("entry bundle %s cannot be read: %v", bpath, f.berr))
+				continue
 			}
-			c.missing(start+int64(len(leaves)), why)
+			where := func(level int, lo, hi int64) string {
+				switch level {
+				case -1:
+					return fmt.Sprintf(" (in %s)", bpath)
+				case 0:
+					return fmt.Sprintf(" (in %s; hash in %s)", bpath, TilePath(tileOf(level, lo, size)))
+				}
+				return fmt.Sprintf(" (in %s)", TilePath(tileOf(level, lo, size)))
+			}
+			n := len(f.leaves)
+			c.addHashed(start, hashes[off:off+n], errs[off:off+n], claimedHash, where)
+			off += n
+			if berrs[k] != nil || n < t.W {
+				why := fmt.Sprintf("entry bundle %s holds %d entries, want %d", bpath, n, t.W)
+				if berrs[k] != nil {
+					why = fmt.Sprintf("entry bundle %s: %v", bpath, berrs[k])
+				}
+				c.missing(start+int64(n), why)
+			}
 		}
 	}
 	// Tiles the leaves did not reach (after a gap), or that are missing.

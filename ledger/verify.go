@@ -255,6 +255,12 @@ func (c *checker) checkpoint(name string, seq int64, msg []byte, held bool) {
 // hold). Decoding and leaf hashing run on every core; the tree is built in
 // order.
 func (c *checker) addLeaves(start int64, raw [][]byte, claimed func(int64) (tlog.Hash, bool), where func(level int, lo, hi int64) string) {
+	hashes, errs := hashLeaves(raw)
+	c.addHashed(start, hashes, errs, claimed, where)
+}
+
+// hashLeaves decodes and hashes leaves on every core.
+func hashLeaves(raw [][]byte) ([]tlog.Hash, []error) {
 	leafHashes := make([]tlog.Hash, len(raw))
 	decodeErrs := make([]error, len(raw))
 	parallel(len(raw), func(lo, hi int) {
@@ -263,6 +269,12 @@ func (c *checker) addLeaves(start int64, raw [][]byte, claimed func(int64) (tlog
 			leafHashes[k] = tlog.RecordHash(raw[k])
 		}
 	})
+	return leafHashes, decodeErrs
+}
+
+// addHashed adds leaves start … start+len(leafHashes)-1, given their hashes
+// and decoding errors, to the re-derived tree (see addLeaves).
+func (c *checker) addHashed(start int64, leafHashes []tlog.Hash, decodeErrs []error, claimed func(int64) (tlog.Hash, bool), where func(level int, lo, hi int64) string) {
 	for k, h := range leafHashes {
 		i := start + int64(k)
 		if err := decodeErrs[k]; errors.Is(err, ErrUnknownVersion) {
