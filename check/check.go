@@ -1,6 +1,8 @@
 // Package check runs every check of a settlement: the loader's validation,
 // the vagueness lint, and the findings that need an engine (the veto
-// analysis of package guarantee).
+// analysis of package guarantee; the clause compiler and SAT solver of
+// package dealspace for rules outside the compilable subset, red lines no
+// package satisfies and constraints that contradict each other).
 package check
 
 import (
@@ -43,6 +45,10 @@ func Settlement(s *settlement.Settlement, loaded settlement.Findings) settlement
 	out := append(settlement.Findings(nil), loaded...)
 	out = append(out, settlement.Lint(s)...)
 	out = append(out, Vetoes(s)...)
+	out = append(out, Costs(s)...)
+	if loaded.Errors() == 0 {
+		out = append(out, DealSpace(s)...)
+	}
 	out.Sort()
 	return out
 }
@@ -68,6 +74,40 @@ func Vetoes(s *settlement.Settlement) settlement.Findings {
 				Hint: "take " + g.Deters + " out of the decision rule, or make it a quota that the others reach without " + g.Deters,
 			})
 		}
+	}
+	return out
+}
+
+// Costs reports each guarantee that gives credibility costs but not all
+// those its credibility game needs (the warning credibility-incomplete):
+// the aggressor's gain and cost_if_opposed and each voter's
+// cost_of_response and cost_of_inaction. The list is the one the engine
+// uses ([guarantee.MissingCosts]), so the finding and the null
+// credibility of `entente guarantee` always agree.
+func Costs(s *settlement.Settlement) settlement.Findings {
+	var out settlement.Findings
+	for _, g := range s.Guarantees {
+		miss := guarantee.MissingCosts(g)
+		if len(miss) == 0 {
+			continue
+		}
+		parts := make([]string, len(miss))
+		for i, m := range miss {
+			parts[i] = m.String()
+		}
+		f := settlement.Finding{
+			Severity:  settlement.Warning,
+			Code:      "credibility-incomplete",
+			Pos:       g.At("credibility"),
+			Guarantee: g.ID,
+			Message: fmt.Sprintf("guarantee %s gives credibility costs but not those of %s: its credibility game cannot be solved",
+				g.ID, strings.Join(parts, "; ")),
+			Hint: "give the aggressor gain and cost_if_opposed, and every voter of the decision rule cost_of_response and cost_of_inaction",
+		}
+		if len(miss) == 1 && !miss[0].Aggressor {
+			f.Party = miss[0].Party
+		}
+		out = append(out, f)
 	}
 	return out
 }

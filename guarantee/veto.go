@@ -32,6 +32,11 @@ func VetoPlayers(d *settlement.Decision) []string {
 	if d == nil {
 		return nil
 	}
+	if g, err := Compile(d); err == nil {
+		return g.vetoPlayers()
+	}
+	// A rule the engine rejects (the validator reports why) is still
+	// analysed, from its definition.
 	grand := Grand(d)
 	var out []string
 	for _, v := range d.Voters() {
@@ -50,10 +55,38 @@ func IsVeto(d *settlement.Decision, p string) bool {
 	if d == nil || !CanActivate(d) {
 		return false
 	}
+	if g, err := Compile(d); err == nil {
+		i := g.Index(p)
+		return i >= 0 && !g.winsWithout(i)
+	}
 	grand := Grand(d)
 	if !grand[p] {
 		return false
 	}
 	grand[p] = false
 	return !d.Wins(grand)
+}
+
+// vetoPlayers returns the voters without whom the grand coalition loses:
+// one evaluation of the rule on the leaves' weight totals per voter.
+func (g *Game) vetoPlayers() []string {
+	var out []string
+	for i, v := range g.Voters {
+		if !g.winsWithout(i) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// winsWithout reports whether every voter but i together win.
+func (g *Game) winsWithout(i int) bool {
+	sums := make([]int64, len(g.leaves))
+	for l, lf := range g.leaves {
+		sums[l] = lf.total
+	}
+	for _, c := range g.contrib[i] {
+		sums[c.leaf] -= c.weight
+	}
+	return g.winsSums(g.root, sums)
 }

@@ -165,7 +165,7 @@ func (c *compiler) compile() (*Rule, []Problem) {
 		c.add(CodeType, c.start(), "%v", err)
 		return nil, c.probs
 	}
-	r := &Rule{env: c.env, expr: c.expr, prg: prg, loops: c.loops}
+	r := &Rule{env: c.env, expr: c.expr, prg: prg, loops: c.loops, ast: checked.NativeRep()}
 	for name := range c.reads {
 		r.reads = append(r.reads, name)
 	}

@@ -117,7 +117,7 @@
 //	subtype string       fatalities int      lat double
 //	lon double           admin1 string       location string
 //	zone string          distance_km double  precision_place int
-//	precision_date int
+//	precision_date int   notes string
 //
 // For example:
 //

@@ -41,6 +41,7 @@ type Event struct {
 	DistanceKm     float64   `cel:"distance_km"`     // distance from the line of contact, km
 	PrecisionPlace int64     `cel:"precision_place"` // source's geographic precision code
 	PrecisionDate  int64     `cel:"precision_date"`  // source's date precision code
+	Notes          string    `cel:"notes"`           // free text: ACLED notes, UCDP source_headline
 }
 
 // ErrWrongEnv is returned (wrapped) by Eval on a rule compiled in an event

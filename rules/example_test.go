@@ -95,7 +95,7 @@ func ExampleNewEventEnv_typo() {
 	fmt.Println(probs[0].Msg)
 	// Output:
 	// rule-type 1 7
-	// unknown field "zonee" of event; fields: actor1, actor2, admin1, date, distance_km, fatalities, id, lat, location, lon, other_side, precision_date, precision_place, side, source, subtype, type, zone
+	// unknown field "zonee" of event; fields: actor1, actor2, admin1, date, distance_km, fatalities, id, lat, location, lon, notes, other_side, precision_date, precision_place, side, source, subtype, type, zone
 }
 
 // NewEnv refuses ids CEL cannot use and empty domains.

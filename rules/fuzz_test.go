@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"errors"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -87,6 +89,63 @@ func FuzzCompile(f *testing.F) {
 				_, _ = rule.EvalEvent(&Event{})
 			} else {
 				_, _ = rule.Eval(p)
+			}
+		}
+	})
+}
+
+// FuzzClauses checks the clause compiler against CEL's evaluation: for any
+// expression that compiles into clauses over a small settlement, CEL
+// evaluates it without error on every package and the clauses hold
+// exactly where it is true. Compiling never panics.
+func FuzzClauses(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		`e == "ab" || (r + s > 2 && "a" in u)`,
+		`size(u.filter(x, x != "b")) * r >= s - 1`,
+		`u.exists_one(x, x == "c") ? f == "x" : e.startsWith("b")`,
+		`(r / 2) % 2 == 0 && u == ["a", "c"]`,
+		`r * s * r < 7 || !(e in ["c", "ba"])`,
+		`u.map(x, x + "z").exists(y, y == "bz")`,
+		`[e, f].exists(v, v == "x") && s != 3`,
+	} {
+		f.Add(s)
+	}
+	env, err := NewEnv(smallIssues())
+	if err != nil {
+		f.Fatal(err)
+	}
+	pkgs := allPackages(smallIssues())
+	f.Fuzz(func(t *testing.T, expr string) {
+		rule, probs := env.Compile(expr)
+		if len(probs) > 0 {
+			return
+		}
+		start := time.Now()
+		cnf, err := rule.Clauses()
+		if d := time.Since(start); d > 10*time.Second { // a hang, not a speed test
+			t.Fatalf("Clauses(%q) took %v", expr, d)
+		}
+		if err != nil {
+			var ue *UnsupportedError
+			if !errors.As(err, &ue) {
+				t.Fatalf("Clauses(%q) = %v, want an UnsupportedError", expr, err)
+			}
+			if ue.Line < 1 || ue.Col < 1 || ue.Offset < 0 || ue.Offset > utf8.RuneCountInString(expr) {
+				t.Fatalf("Clauses(%q): error %v at offset %d outside the expression", expr, err, ue.Offset)
+			}
+			return
+		}
+		for _, p := range pkgs {
+			want, err := rule.Eval(p)
+			if err != nil {
+				t.Fatalf("rule %q compiled into clauses although CEL fails on %v: %v", expr, p, err)
+			}
+			got, err := cnf.Eval(p)
+			if err != nil || got != want {
+				t.Fatalf("rule %q on %v: clauses %v (%v), CEL %v\nclauses: %s", expr, p, got, err, want, cnf)
 			}
 		}
 	})

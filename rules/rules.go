@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/ext"
 )
 
@@ -123,6 +125,19 @@ var predeclared = map[string]bool{
 	"bool": true, "bytes": true, "double": true, "dyn": true, "int": true,
 	"list": true, "map": true, "null_type": true, "string": true,
 	"type": true, "uint": true,
+}
+
+// environmentNames are the names the rule environments declare besides the
+// issues: CEL macros and functions an issue id would shadow, and the event
+// variable of violation rules.
+var environmentNames = map[string]bool{"has": true, "size": true, "event": true}
+
+// Reserved reports whether id is a word no issue may be named: a CEL
+// reserved word, a predeclared type name, or a name the environments
+// declare (has, size, event). The settlement loader and importers that make
+// up ids share this one list.
+func Reserved(id string) bool {
+	return reservedWords[id] || predeclared[id] || environmentNames[id]
 }
 
 // ValidID reports why id cannot name an issue, or returns nil if it can: an
@@ -328,6 +343,11 @@ type Rule struct {
 	reads []string     // sorted names read: issue ids, or event fields
 	decls []*issueDecl // the issues read, in the order of reads (issue rules)
 	loops bool         // the rule holds a comprehension (exists, all, map, ...)
+	ast   *celast.AST  // the checked expression
+
+	clauseOnce sync.Once // Clauses computes clauses and clauseErr once
+	clauses    CNF
+	clauseErr  error
 }
 
 // Expr returns the rule's source text, as given to Compile.

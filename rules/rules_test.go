@@ -501,7 +501,7 @@ func TestEvalEvent(t *testing.T) {
 	if ok, err := rule.EvalEvent(&Event{}); ok || err != nil {
 		t.Errorf("zero event: %v, %v", ok, err)
 	}
-	if got := EventFields(); len(got) != 18 || got[0] != "actor1" || got[17] != "zone" {
+	if got := EventFields(); len(got) != 19 || got[0] != "actor1" || got[18] != "zone" {
 		t.Errorf("EventFields() = %q", got)
 	}
 }

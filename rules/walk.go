@@ -24,6 +24,11 @@ func (c *compiler) walk(e celast.Expr) {
 		if !c.bound(name) && c.env.byID[name] != nil {
 			c.reads[name] = true
 		}
+		// A leading dot names the identifier in the root scope: `.nato`
+		// reads nato even inside a comprehension binding that name.
+		if root := strings.TrimPrefix(name, "."); root != name && c.env.byID[root] != nil {
+			c.reads[root] = true
+		}
 	case celast.SelectKind:
 		s := e.AsSelect()
 		op := s.Operand()

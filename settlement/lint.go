@@ -11,19 +11,19 @@ import (
 	"github.com/entente-org/entente/rules"
 )
 
-// MaxLintPackages bounds the packages Lint enumerates to decide whether a
-// red line can be satisfied on its own (over the issues the rule reads).
-const MaxLintPackages = 1 << 20
+// maxRangeScan bounds the values of a range issue bestValue scans.
+const maxRangeScan = 1 << 20
 
 // Lint reports what is vague or self-defeating in a settlement that
 // validates: guarantees without trigger, decision rule, obligations or
 // deadlines; obligations that bind to nothing but consultation; a deterred
 // party among the guarantors; force terms without verification; terms
-// without sources; red lines no package satisfies; unreachable
-// reservations; parties missing a position; triggers nobody observes.
+// without sources; unreachable reservations; parties missing a position;
+// triggers nobody observes.
 //
-// Lint does not report deterred-veto: that needs the veto analysis of the
-// guarantee package, and package check runs both.
+// Lint does not report deterred-veto, red-line-unsatisfiable,
+// constraints-unsatisfiable or rule-unsupported: they need the engines of
+// packages guarantee and dealspace, and package check runs them all.
 func Lint(s *Settlement) Findings {
 	l := &linter{s: s}
 	l.run()
@@ -73,7 +73,6 @@ func (l *linter) run() {
 					"red line %s of %s cites no source", rl.ID, p.Party)
 				f.Party = p.Party
 			}
-			l.redLineSatisfiable(p, rl)
 		}
 		l.reservation(p)
 	}
@@ -183,37 +182,6 @@ func (l *linter) guarantee(g *Guarantee) {
 	}
 }
 
-// redLineSatisfiable reports a red line that no package satisfies on its
-// own, by enumerating the values of the issues the rule reads (when there
-// are at most MaxLintPackages combinations).
-func (l *linter) redLineSatisfiable(p *Position, rl *RedLine) {
-	r := rl.Rule.Compiled
-	if r == nil {
-		return
-	}
-	var issues []*Issue
-	size := 1.0
-	for _, id := range r.Issues() {
-		is := l.s.Issue(id)
-		if is == nil {
-			return
-		}
-		issues = append(issues, is)
-		size *= is.DomainSize()
-	}
-	if size > MaxLintPackages {
-		return
-	}
-	sat, err := anyPackage(issues, func(pkg rules.Package) (bool, error) { return r.Eval(pkg) })
-	if err != nil || sat {
-		return
-	}
-	f := l.warn(rl.Rule.Pos, "red-line-unsatisfiable", "no value of "+strings.Join(r.Issues(), ", ")+" satisfies it; check the rule",
-		"red line %s of %s is satisfied by no package: no deal can ever meet it", rl.ID, p.Party)
-	f.Severity = Error
-	f.Party = p.Party
-}
-
 // validDate reports whether s is a date written YYYY-MM-DD, YYYY-MM or YYYY.
 func validDate(s string) bool {
 	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
@@ -222,26 +190,6 @@ func validDate(s string) bool {
 		}
 	}
 	return false
-}
-
-// anyPackage reports whether some assignment of values to issues
-// satisfies ok.
-func anyPackage(issues []*Issue, ok func(rules.Package) (bool, error)) (bool, error) {
-	pkg := rules.Package{}
-	var rec func(i int) (bool, error)
-	rec = func(i int) (bool, error) {
-		if i == len(issues) {
-			return ok(pkg)
-		}
-		for _, v := range Values(issues[i]) {
-			pkg[issues[i].ID] = v
-			if found, err := rec(i + 1); found || err != nil {
-				return found, err
-			}
-		}
-		return false, nil
-	}
-	return rec(0)
 }
 
 // Values lists every value of an issue's domain as the rules package
@@ -347,7 +295,7 @@ func bestValue(is *Issue, u *Utility) float64 {
 			best = math.Max(best, u.Value(is, o))
 		}
 	case rules.Range:
-		if is.Range.Values() > MaxLintPackages {
+		if is.Range.Values() > maxRangeScan {
 			// Flat beyond the points: some point (or a bound) attains the best.
 			for _, v := range u.Values[is.ID] {
 				best = math.Max(best, v)

@@ -42,16 +42,6 @@ func (v *validator) add(p Pos, code, hint, format string, args ...any) *Finding 
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// celReserved lists CEL's reserved words and the names its environment
-// declares, which cannot be issue ids.
-var celReserved = map[string]bool{
-	"true": true, "false": true, "null": true, "in": true, "as": true, "break": true, "const": true,
-	"continue": true, "else": true, "for": true, "function": true, "if": true, "import": true, "let": true,
-	"loop": true, "package": true, "namespace": true, "return": true, "var": true, "void": true, "while": true,
-	"int": true, "uint": true, "double": true, "bool": true, "string": true, "bytes": true, "list": true,
-	"map": true, "type": true, "null_type": true, "dyn": true, "has": true, "size": true, "event": true,
-}
-
 func (v *validator) run() {
 	s := v.s
 	if !s.Has("entente") {
@@ -156,7 +146,7 @@ func (v *validator) validateIssues() {
 		case is.ID == "":
 			v.add(is.Pos, "missing-id", "add id: a_name", "an issue without id")
 			ok = false
-		case !identRE.MatchString(is.ID) || celReserved[is.ID]:
+		case !identRE.MatchString(is.ID) || rules.Reserved(is.ID):
 			v.add(is.At("id"), "bad-id", "an issue id is a letter or _ then letters, digits or _, and not a CEL word (in, size, int…)", "issue id %q cannot be used in rules", is.ID)
 			ok = false
 		}
@@ -215,7 +205,7 @@ func (v *validator) validateIssues() {
 // errors, when its id and kind are usable: repeated options are dropped
 // and a malformed range is replaced by its bounds.
 func declarable(is *Issue, seen map[string]Pos) (rules.Issue, bool) {
-	if is.ID == "" || !identRE.MatchString(is.ID) || celReserved[is.ID] || seen[is.ID] != is.At("id") {
+	if is.ID == "" || !identRE.MatchString(is.ID) || rules.Reserved(is.ID) || seen[is.ID] != is.At("id") {
 		return rules.Issue{}, false
 	}
 	dedupe := func(xs []string) []string {

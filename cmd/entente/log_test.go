@@ -31,7 +31,7 @@ func memoryStores(t *testing.T) {
 	t.Cleanup(func() { openLogStorage = saved })
 }
 
-func writeFile(t *testing.T, path, content string) string {
+func writeLogFile(t *testing.T, path, content string) string {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
@@ -89,9 +89,9 @@ func TestLogWorkflow(t *testing.T) {
 	wantExit(t, 0, "log", "keygen", "--name", "RU", "--out", dir)
 	logKey, logPub := filepath.Join(dir, "mission.key"), filepath.Join(dir, "mission.pub")
 
-	r1 := writeFile(t, filepath.Join(dir, "r1.json"), `{"ruling": "violation", "event": "ucdp-1", "side": "RU"}`)
-	r2 := writeFile(t, filepath.Join(dir, "r2.json"), `{"ruling": "no violation", "event": "ucdp-2"}`)
-	bad := writeFile(t, filepath.Join(dir, "bad.json"), "{\"ruling\":\n  \"violation\",}")
+	r1 := writeLogFile(t, filepath.Join(dir, "r1.json"), `{"ruling": "violation", "event": "ucdp-1", "side": "RU"}`)
+	r2 := writeLogFile(t, filepath.Join(dir, "r2.json"), `{"ruling": "no violation", "event": "ucdp-2"}`)
+	bad := writeLogFile(t, filepath.Join(dir, "bad.json"), "{\"ruling\":\n  \"violation\",}")
 
 	out, _ := wantExit(t, 0, "log", "append", db, "--kind", "ruling", "--time", "2025-08-20T12:00:00Z", r1, "--json")
 	var app struct {
@@ -206,7 +206,7 @@ func TestLogBadInput(t *testing.T) {
 	wantExit(t, 0, "log", "keygen", "--name", "other", "--out", dir)
 	logPub := filepath.Join(dir, "mission.pub")
 	// A public key in the wrong format.
-	garbage := writeFile(t, filepath.Join(dir, "garbage.pub"), "not a key\n")
+	garbage := writeLogFile(t, filepath.Join(dir, "garbage.pub"), "not a key\n")
 	_, errb := wantExit(t, 2, "log", "verify", "--export", dir, "--key", garbage)
 	if !strings.Contains(errb, "garbage.pub") || !strings.Contains(errb, "verifier key") {
 		t.Errorf("verify with a garbage key: %s", errb)
@@ -224,10 +224,10 @@ func TestLogBadInput(t *testing.T) {
 	wantExit(t, 2, "log", "verify", "--export", filepath.Join(dir, "nope"), "--key", logPub)
 	// A checkpoint of another log.
 	db := "--db=x"
-	writeFile(t, filepath.Join(dir, "r.json"), `{}`)
+	writeLogFile(t, filepath.Join(dir, "r.json"), `{}`)
 	wantExit(t, 0, "log", "append", db, "--kind", "batch", filepath.Join(dir, "r.json"))
 	out, _ := wantExit(t, 0, "log", "checkpoint", db, "--key", filepath.Join(dir, "other.key"))
-	foreign := writeFile(t, filepath.Join(dir, "foreign.cp"), out)
+	foreign := writeLogFile(t, filepath.Join(dir, "foreign.cp"), out)
 	_, errb = wantExit(t, 2, "log", "cosign", "--key", filepath.Join(dir, "other.key"), "--log-key", logPub, foreign)
 	if !strings.Contains(errb, "another log") {
 		t.Errorf("cosign of another log's checkpoint: %s", errb)

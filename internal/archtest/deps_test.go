@@ -17,6 +17,12 @@ var forbidden = map[string][]string{
 	"settlement": {"check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 	"guarantee":  {"check", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
 	"check":      {"store", "server", "cmd", "ledger"},
+	// The .efg reader and writer know nothing of settlements or engines
+	// (importing package guarantee would be a cycle).
+	"guarantee/efg": {"settlement", "rules", "check", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
+	"genius":        {"check", "guarantee", "dealspace", "monitor", "ledger", "store", "server", "cmd"},
+	"dealspace":     {"check", "guarantee", "monitor", "ledger", "store", "server", "cmd"},
+	"monitor":       {"check", "guarantee", "dealspace", "ledger", "store", "server", "cmd"},
 	// The log is an engine of its own: it knows no settlement, no other
 	// engine, and nothing of the store that implements its Storage.
 	"ledger": {"settlement", "rules", "check", "guarantee", "dealspace", "monitor", "store", "server", "cmd"},

@@ -1,0 +1,344 @@
+package monitor
+
+import (
+	"bufio"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// PlotOptions tune PlotSVG. Zero values take the defaults.
+type PlotOptions struct {
+	// Title is drawn above the plot.
+	Title string
+	// Width of the image in pixels (default 960).
+	Width int
+	// From and To bound the days drawn (ISO dates); by default the
+	// report's period, else the span of its violations (and of its
+	// triggers' windows).
+	From, To string
+}
+
+// MaxPlotDays is the longest span PlotSVG draws, about a century: one
+// point per day and series.
+const MaxPlotDays = 36600
+
+// palette colours the series: sides, then the unattributed series, then
+// triggers. Chosen to stay apart for common colour blindness (Okabe–Ito).
+var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"}
+
+const unattributedColour = "#888888"
+
+// PlotSVG draws a report as an SVG image: violations per day for each
+// side (and the unattributed ones), with a dashed vertical mark on the
+// first day each trigger fired; below it, for each trigger, its side's
+// violations within the rolling window ending on each day against the
+// dashed line of its threshold. Axes are labelled in days and counts;
+// a legend names the series.
+func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
+	width := opts.Width
+	if width <= 0 {
+		width = 960
+	}
+	if width < 400 {
+		width = 400
+	}
+	perSide := map[string]map[int64]int64{}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, c := range r.Cells {
+		d, ok := dayNumber(c.Day)
+		if !ok {
+			continue
+		}
+		if perSide[c.Side] == nil {
+			perSide[c.Side] = map[int64]int64{}
+		}
+		perSide[c.Side][d] += c.N
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	for _, t := range r.Triggers {
+		if d, ok := dayNumber(string(t.Last)); ok {
+			hi = max(hi, d)
+		}
+	}
+	from, to := opts.From, opts.To
+	if from == "" {
+		from = r.From
+	}
+	if to == "" {
+		to = r.To
+	}
+	if d, ok := dayNumber(from); ok {
+		lo = d
+	}
+	if d, ok := dayNumber(to); ok {
+		hi = d
+	}
+	empty := lo > hi
+	if empty {
+		lo, hi = 0, 1
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	if hi-lo > MaxPlotDays {
+		return fmt.Errorf("plot: the report spans %d days (%s to %s); plot at most %d days: choose a period with From and To",
+			hi-lo+1, dayString(lo), dayString(hi), MaxPlotDays)
+	}
+
+	// Series: sides by total, descending, then the unattributed ones.
+	type series struct {
+		name, colour string
+		days         map[int64]int64
+		total        int64
+	}
+	var sides []series
+	for s, days := range perSide {
+		if s == "" {
+			continue
+		}
+		var tot int64
+		for _, n := range days {
+			tot += n
+		}
+		sides = append(sides, series{name: s, days: days, total: tot})
+	}
+	sort.Slice(sides, func(i, j int) bool {
+		if sides[i].total != sides[j].total {
+			return sides[i].total > sides[j].total
+		}
+		return sides[i].name < sides[j].name
+	})
+	for i := range sides {
+		sides[i].colour = palette[i%len(palette)]
+	}
+	if days := perSide[""]; days != nil {
+		sides = append(sides, series{name: "unattributed", colour: unattributedColour, days: days})
+	}
+
+	const left, right, top = 64, 24, 48
+	panel1 := 280
+	panel2 := 0
+	if len(r.Triggers) > 0 {
+		panel2 = 200
+	}
+	gap := 56
+	height := top + panel1 + gap
+	if panel2 > 0 {
+		height += panel2 + gap
+	}
+	plotW := float64(width - left - right)
+	x := func(d int64) float64 {
+		return float64(left) + plotW*float64(d-lo)/float64(hi-lo)
+	}
+
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`+"\n", width, height, width, height)
+	fmt.Fprintf(b, `<rect width="%d" height="%d" fill="white"/>`+"\n", width, height)
+	title := opts.Title
+	if title == "" {
+		title = "Violations per day by side"
+	}
+	fmt.Fprintf(b, `<text x="%d" y="24" font-size="16" font-weight="bold">%s</text>`+"\n", left, esc(title))
+
+	// Panel 1: violations per day.
+	var max1 int64 = 1
+	for _, s := range sides {
+		for d, n := range s.days {
+			if d >= lo && d <= hi && n > max1 {
+				max1 = n
+			}
+		}
+	}
+	y1top, y1bot := float64(top), float64(top+panel1)
+	yMax1 := niceCeil(float64(max1))
+	y1 := func(n float64) float64 { return y1bot - (y1bot-y1top)*n/yMax1 }
+	axes(b, left, width-right, y1top, y1bot, yMax1, y1, lo, hi, x, "violations per day")
+	if empty {
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">no violations</text>`+"\n", float64(left)+plotW/2, (y1top+y1bot)/2)
+	}
+	for _, s := range sides {
+		polyline(b, s.colour, 1.2, lo, hi, func(d int64) float64 { return float64(s.days[d]) }, x, y1)
+	}
+	for i, t := range r.Triggers {
+		d, ok := dayNumber(string(t.First))
+		if !ok || d < lo || d > hi {
+			continue
+		}
+		colour := palette[(len(sides)+i)%len(palette)]
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.5" stroke-dasharray="5,3"/>`+"\n", x(d), y1top, x(d), y1bot, colour)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" fill="%s" font-size="11">%s fired %s</text>`+"\n", x(d)+4, y1top+14+14*float64(i), colour, esc(t.ID), t.First)
+	}
+	// Legend.
+	var legend []struct{ name, colour string }
+	for _, s := range sides {
+		legend = append(legend, struct{ name, colour string }{s.name, s.colour})
+	}
+	for i, it := range legend {
+		lx := float64(width - right - 150)
+		ly := y1top + 8 + 16*float64(i)
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"/>`, lx, ly, lx+18, ly, it.colour)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+24, ly+4, esc(it.name))
+	}
+
+	// Panel 2: rolling windows against thresholds.
+	if panel2 > 0 {
+		y2top := y1bot + float64(gap)
+		y2bot := y2top + float64(panel2)
+		wins := make([]map[int64]int64, len(r.Triggers))
+		var max2 int64 = 1
+		for i, t := range r.Triggers {
+			wins[i] = map[int64]int64{}
+			days := perSide[t.Side]
+			wd := int64(max(t.WindowDays, 1))
+			var sum int64
+			for d := lo - wd; d <= hi; d++ {
+				sum += days[d] - days[d-wd]
+				if d >= lo {
+					wins[i][d] = sum
+					max2 = max(max2, sum)
+				}
+			}
+			max2 = max(max2, t.Threshold+1)
+		}
+		yMax2 := niceCeil(float64(max2))
+		y2 := func(n float64) float64 { return y2bot - (y2bot-y2top)*n/yMax2 }
+		axes(b, left, width-right, y2top, y2bot, yMax2, y2, lo, hi, x, "violations in window")
+		fmt.Fprintf(b, `<text x="%d" y="%.1f" font-weight="bold">Triggers: each side's violations in the rolling window, against the threshold</text>`+"\n", left, y2top-10)
+		for i, t := range r.Triggers {
+			colour := palette[(len(sides)+i)%len(palette)]
+			polyline(b, colour, 1.2, lo, hi, func(d int64) float64 { return float64(wins[i][d]) }, x, y2)
+			ty := y2(float64(t.Threshold))
+			fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1" stroke-dasharray="6,4"/>`+"\n", left, ty, width-right, ty, colour)
+			label := fmt.Sprintf("%s: %s, > %d in %s", t.ID, t.Side, t.Threshold, t.Window)
+			if t.Fired {
+				label += ", first fired " + string(t.First)
+			} else {
+				label += ", never fired"
+			}
+			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end" fill="%s" font-size="11">%s</text>`+"\n", float64(width-right-4), y2top+12+14*float64(i), colour, esc(label))
+		}
+	}
+	b.WriteString("</svg>\n")
+	return b.Flush()
+}
+
+// axes draws a panel's frame, y ticks and x ticks.
+func axes(b *bufio.Writer, left, right int, ytop, ybot, yMax float64, y func(float64) float64, lo, hi int64, x func(int64) float64, ylabel string) {
+	fmt.Fprintf(b, `<rect x="%d" y="%.1f" width="%d" height="%.1f" fill="none" stroke="#999"/>`+"\n", left, ytop, right-left, ybot-ytop)
+	step := niceStep(yMax / 5)
+	for v := 0.0; v <= yMax+1e-9; v += step {
+		fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#e4e4e4"/>`, left, y(v), right, y(v))
+		fmt.Fprintf(b, `<text x="%d" y="%.1f" text-anchor="end" fill="#333">%s</text>`+"\n", left-6, y(v)+4, trimFloat(v))
+	}
+	fmt.Fprintf(b, `<text transform="translate(%d,%.1f) rotate(-90)" text-anchor="middle" fill="#333">%s</text>`+"\n", 16, (ytop+ybot)/2, esc(ylabel))
+	for _, t := range dayTicks(lo, hi) {
+		px := x(t.day)
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999"/>`, px, ybot, px, ybot+5)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#333">%s</text>`+"\n", px, ybot+18, t.label)
+	}
+}
+
+// polyline draws f over the days lo … hi.
+func polyline(b *bufio.Writer, colour string, width float64, lo, hi int64, f func(int64) float64, x func(int64) float64, y func(float64) float64) {
+	fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="%.1f" stroke-linejoin="round" points="`, colour, width)
+	for d := lo; d <= hi; d++ {
+		fmt.Fprintf(b, "%.1f,%.1f ", x(d), y(f(d)))
+	}
+	b.WriteString("\"/>\n")
+}
+
+type tick struct {
+	day   int64
+	label string
+}
+
+// dayTicks chooses x ticks: days, weeks, months, quarters or years, to
+// give about 5 to 12 labels.
+func dayTicks(lo, hi int64) []tick {
+	span := hi - lo
+	var out []tick
+	t0 := time.Unix(lo*86400, 0).UTC()
+	add := func(t time.Time, label string) {
+		d := t.Unix() / 86400
+		if d >= lo && d <= hi {
+			out = append(out, tick{d, label})
+		}
+	}
+	switch {
+	case span <= 14:
+		for d := lo; d <= hi; d++ {
+			add(time.Unix(d*86400, 0).UTC(), time.Unix(d*86400, 0).UTC().Format("Jan 2"))
+		}
+	case span <= 90:
+		for d := lo; d <= hi; d++ {
+			t := time.Unix(d*86400, 0).UTC()
+			if t.Weekday() == time.Monday {
+				add(t, t.Format("Jan 2"))
+			}
+		}
+	default:
+		months := 1
+		switch {
+		case span > 365*6:
+			months = 12
+		case span > 365*2:
+			months = 6
+		case span > 365:
+			months = 3
+		}
+		t := time.Date(t0.Year(), t0.Month(), 1, 0, 0, 0, 0, time.UTC)
+		for t.Unix()/86400 <= hi {
+			if (int(t.Month())-1)%months == 0 {
+				label := t.Format("Jan 2006")
+				if months == 12 {
+					label = t.Format("2006")
+				}
+				add(t, label)
+			}
+			t = t.AddDate(0, 1, 0)
+		}
+	}
+	return out
+}
+
+// niceCeil rounds v up to 1, 2 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	if v <= 1 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= v {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// niceStep returns a tick step of 1, 2 or 5 times a power of ten, at
+// least 1.
+func niceStep(v float64) float64 {
+	if v <= 1 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= v {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+func trimFloat(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+func esc(s string) string { return html.EscapeString(s) }
