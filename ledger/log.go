@@ -53,30 +53,57 @@ func New(storage Storage, opts Options) (*Log, error) {
 // none. It returns the index of the first. Each leaf's stored hashes are
 // computed here (tlog.StoredHashes) and written with it.
 func (l *Log) Append(ctx context.Context, leaves ...Leaf) (first int64, err error) {
-	enc := make([][]byte, len(leaves))
-	for i, lf := range leaves {
-		b, err := lf.Encode()
-		if err != nil {
-			return 0, fmt.Errorf("append leaf %d of %d: %w", i+1, len(leaves), err)
-		}
-		enc[i] = b
+	enc, err := encodeAll(leaves)
+	if err != nil {
+		return 0, fmt.Errorf("append: %w", err)
 	}
 	err = l.storage.Update(ctx, func(ctx context.Context, tx Tx) error {
-		n, err := tx.Size(ctx)
-		if err != nil {
-			return err
-		}
-		first = n
-		hashes, err := storedHashes(ctx, tx, n, enc)
-		if err != nil {
-			return err
-		}
-		return tx.WriteLeaves(ctx, n, enc, hashes)
+		first, err = appendEncoded(ctx, tx, enc)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("append: %w", err)
 	}
 	return first, nil
+}
+
+// AppendTx appends leaves within a transaction the caller runs, so that a
+// record and the data it describes commit together (entente monitor ingest
+// writes a batch of events and the batch's leaf in one store transaction).
+// It returns the index of the first leaf.
+func AppendTx(ctx context.Context, tx Tx, leaves ...Leaf) (first int64, err error) {
+	enc, err := encodeAll(leaves)
+	if err == nil {
+		first, err = appendEncoded(ctx, tx, enc)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("append: %w", err)
+	}
+	return first, nil
+}
+
+func encodeAll(leaves []Leaf) ([][]byte, error) {
+	enc := make([][]byte, len(leaves))
+	for i, lf := range leaves {
+		b, err := lf.Encode()
+		if err != nil {
+			return nil, fmt.Errorf("leaf %d of %d: %w", i+1, len(leaves), err)
+		}
+		enc[i] = b
+	}
+	return enc, nil
+}
+
+func appendEncoded(ctx context.Context, tx Tx, enc [][]byte) (int64, error) {
+	n, err := tx.Size(ctx)
+	if err != nil {
+		return 0, err
+	}
+	hashes, err := storedHashes(ctx, tx, n, enc)
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.WriteLeaves(ctx, n, enc, hashes)
 }
 
 // storedHashes computes the stored hashes of leaves appended at index n,

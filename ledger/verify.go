@@ -212,6 +212,14 @@ func (c *checker) checkpoint(name string, seq int64, msg []byte, held bool) {
 	st.body = body
 	res.Size, res.Root = body.Size, body.Hash
 	if c.fsck {
+		// Without keys, the first checkpoint names the log.
+		if c.logName == "" && !held {
+			c.logName = body.Origin
+		}
+		if body.Origin != c.logName {
+			c.problem(Problem{Code: ProblemOrigin, Index: -1, Checkpoint: name, Message: fmt.Sprintf("%s names log %q, the earlier checkpoints %q", name, body.Origin, c.logName)})
+			return
+		}
 		st.signed = true
 		return
 	}
