@@ -22,6 +22,7 @@ import (
 
 	"github.com/entente-org/entente/internal/render"
 	"github.com/entente-org/entente/ledger"
+	"github.com/entente-org/entente/store"
 )
 
 // logVerbs are the subcommands of entente log.
@@ -76,27 +77,36 @@ func logUsage(w io.Writer) {
 	fmt.Fprintln(w, "Exit status: 0 ok, 1 verification failed, 2 bad usage or input.")
 }
 
-// openLogStorage opens the log kept in the database named by --db and
-// returns it with a function that closes the database.
-var openLogStorage = func(_ context.Context, db string) (ledger.Storage, func() error, error) {
-	return nil, nil, fmt.Errorf("--db %s: this build has no database store yet; the offline commands work (keygen, verify --export, cosign FILE or --export)", db)
+// openLogStorage opens the log kept in the store named by db (as for
+// entente monitor: a SQLite file or a postgres:// URL) and returns it with
+// a function that closes the store. create allows a new SQLite file.
+var openLogStorage = func(ctx context.Context, db string, opts store.Options, create bool) (ledger.Storage, func() error, error) {
+	st, err := openStore(ctx, db, opts, !create)
+	if err != nil {
+		return nil, nil, storeError(err)
+	}
+	return store.LogStorage(st), st.Close, nil
 }
 
 // logFlags are the flags every log subcommand understands.
 type logFlags struct {
-	fs     *flag.FlagSet
-	asJSON *bool
-	db     *string
-	key    *string
+	fs         *flag.FlagSet
+	asJSON     *bool
+	db         *string
+	settlement *string
+	lockWait   *time.Duration
+	key        *string
 }
 
 func newLogFlags(name, args, summary string, stderr io.Writer) *logFlags {
 	fs := newFlags("log "+name, args, summary, stderr)
 	return &logFlags{
-		fs:     fs,
-		asJSON: fs.Bool("json", false, "print the result as JSON"),
-		db:     fs.String("db", "entente.db", "the store: a SQLite file or a postgres:// URL"),
-		key:    fs.String("key", "", "key file: the private key (NAME.key) for commands that sign, the public key (NAME.pub) for verify"),
+		fs:         fs,
+		asJSON:     fs.Bool("json", false, "print the result as JSON"),
+		db:         fs.String("db", "", "the store: a SQLite file `PATH` or a postgres:// URL (as for entente monitor)"),
+		settlement: fs.String("settlement", "", "instead of --db: the store beside this settlement `FILE`, as entente monitor keeps it"),
+		lockWait:   fs.Duration("lock-timeout", store.DefaultOptions().LockTimeout, "how long to wait for another writer before giving up"),
+		key:        fs.String("key", "", "key file: the private key (NAME.key) for commands that sign, the public key (NAME.pub) for verify"),
 	}
 }
 
@@ -111,9 +121,29 @@ func (f *logFlags) set(name string) bool {
 	return found
 }
 
-// open opens the log in --db.
-func (f *logFlags) open(ctx context.Context) (*ledger.Log, func() error, error) {
-	st, closeDB, err := openLogStorage(ctx, *f.db)
+// dbName returns the store --db or --settlement names.
+func (f *logFlags) dbName() (string, error) {
+	switch {
+	case *f.db != "" && *f.settlement != "":
+		return "", usageErrorf("log: give --db or --settlement, not both")
+	case *f.db != "":
+		return *f.db, nil
+	case *f.settlement != "":
+		return defaultDB(*f.settlement), nil
+	}
+	return "", usageErrorf("log: name the store with --db (a SQLite file or a postgres:// URL) or --settlement FILE")
+}
+
+// open opens the log in the store; create allows a new SQLite file (for
+// commands that write).
+func (f *logFlags) open(ctx context.Context, create bool) (*ledger.Log, func() error, error) {
+	db, err := f.dbName()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := store.DefaultOptions()
+	opts.LockTimeout = *f.lockWait
+	st, closeDB, err := openLogStorage(ctx, db, opts, create)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -184,7 +214,10 @@ type leafJSON struct {
 	Bytes         int             `json:"bytes"`
 	File          string          `json:"file,omitempty"`
 	Content       json.RawMessage `json:"content,omitempty"`
-	Error         string          `json:"error,omitempty"`
+	// Raw is the encoded leaf, base64 (show N only): the bytes the tree
+	// hashes, to check independently.
+	Raw   string `json:"leaf_base64,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 func toLeafJSON(e ledger.Entry, withContent bool) leafJSON {
@@ -235,7 +268,7 @@ func runLogAppend(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		leaves = append(leaves, leaf)
 	}
-	l, closeDB, err := f.open(ctx)
+	l, closeDB, err := f.open(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -283,7 +316,7 @@ func runLogShow(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(rest) > 1 {
 		return usageErrorf("log show: at most one leaf index")
 	}
-	l, closeDB, err := f.open(ctx)
+	l, closeDB, err := f.open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -298,6 +331,7 @@ func runLogShow(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return inputErr(err)
 		}
 		j := toLeafJSON(entries[0], true)
+		j.Raw = base64.StdEncoding.EncodeToString(entries[0].Raw)
 		if *f.asJSON {
 			return render.JSON(stdout, j)
 		}
@@ -391,7 +425,7 @@ func runLogCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return inputErr(err)
 	}
-	l, closeDB, err := f.open(ctx)
+	l, closeDB, err := f.open(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -419,7 +453,7 @@ func runLogProve(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		f.fs.Usage()
 		return usageErrorf("log prove: give a leaf index N, or --old M, not both")
 	}
-	l, closeDB, err := f.open(ctx)
+	l, closeDB, err := f.open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -508,7 +542,7 @@ func runLogExport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return inputErr(err)
 		}
 	}
-	l, closeDB, err := f.open(ctx)
+	l, closeDB, err := f.open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -587,7 +621,10 @@ func runLogVerify(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		opts.Held = append(opts.Held, b)
 	}
 	var rep *ledger.Report
-	source := "store " + *f.db
+	source := "store " + redactDB(*f.db)
+	if *f.db == "" {
+		source = "store " + defaultDB(*f.settlement)
+	}
 	if *export != "" {
 		source = "export " + *export
 		if fi, err := os.Stat(*export); err != nil || !fi.IsDir() {
@@ -595,7 +632,7 @@ func runLogVerify(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		rep, err = ledger.VerifyExport(os.DirFS(*export), opts)
 	} else {
-		l, closeDB, oerr := f.open(ctx)
+		l, closeDB, oerr := f.open(ctx, false)
 		if oerr != nil {
 			return oerr
 		}
@@ -657,7 +694,7 @@ func runLogCosign(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	db, exp, file := f.set("db"), *export != "", len(rest) == 1
+	db, exp, file := f.set("db") || f.set("settlement"), *export != "", len(rest) == 1
 	if *f.key == "" || *logKeyPath == "" || len(rest) > 1 || !(db && !exp || exp && !db && !file || file && !db && !exp) {
 		f.fs.Usage()
 		return usageErrorf("log cosign: give --key PARTY.key, --log-key LOG.pub and one of CHECKPOINT, --export DIR or --db")
@@ -679,7 +716,7 @@ func runLogCosign(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var cosigned []byte
 	switch {
 	case db:
-		l, closeDB, err := f.open(ctx)
+		l, closeDB, err := f.open(ctx, false)
 		if err != nil {
 			return err
 		}
@@ -751,7 +788,7 @@ func runLogFsck(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(rest) > 0 {
 		return usageErrorf("log fsck: no arguments")
 	}
-	l, closeDB, err := f.open(ctx)
+	l, closeDB, err := f.open(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/entente-org/entente/ledger"
+	"github.com/entente-org/entente/store"
 )
 
 // memoryStores stands in for --db in these tests: each name is an
@@ -20,7 +21,7 @@ func memoryStores(t *testing.T) {
 	var mu sync.Mutex
 	logs := map[string]*ledger.Memory{}
 	saved := openLogStorage
-	openLogStorage = func(_ context.Context, db string) (ledger.Storage, func() error, error) {
+	openLogStorage = func(_ context.Context, db string, _ store.Options, _ bool) (ledger.Storage, func() error, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if logs[db] == nil {

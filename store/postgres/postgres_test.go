@@ -16,7 +16,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	db := pgtest.NewDatabase(t) // one fresh database for the run, one schema per test
+	db := pgtest.NewDatabase(t)     // one fresh database for the run, one schema per test
 	conns := map[string]*pgx.Conn{} // Exec's connections, one per database
 	storetest.Run(t, storetest.Harness{
 		Open: func(t *testing.T, name string, opts store.Options) (store.Store, error) {

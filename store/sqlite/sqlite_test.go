@@ -2,8 +2,8 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
