@@ -24,7 +24,7 @@ import (
 // access to tamper with it.
 type logBackend struct {
 	name string
-	db   string                                  // the --db value
+	db   string                                    // the --db value
 	exec func(t *testing.T, q string, args ...any) // "?" placeholders
 }
 
@@ -236,5 +236,74 @@ func TestLogAppendProcesses(t *testing.T) {
 	}
 	if len(seen) != procs*runs*files {
 		t.Errorf("%d distinct leaves, want %d", len(seen), procs*runs*files)
+	}
+}
+
+// TestMonitorRecordsInLog: entente monitor ingest records each new batch in
+// the log in the same transaction, and report records the report; the
+// records carry the file's SHA-256 and the report's counts, and verify.
+func TestMonitorRecordsInLog(t *testing.T) {
+	ged := realFile(t, "ucdp-ged-ukraine-2014-2019.csv")
+	set := copyExample(t, "minsk-2015")
+	out, errs, code := cli(t, "monitor", "ingest", "--settlement", set, ged, "--json")
+	if code != 0 {
+		t.Fatalf("monitor ingest: exit %d\n%s", code, errs)
+	}
+	var ing struct {
+		Files []struct {
+			Hash     string `json:"sha256"`
+			LogIndex *int64 `json:"log_index"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &ing); err != nil || len(ing.Files) != 1 || ing.Files[0].LogIndex == nil || *ing.Files[0].LogIndex != 0 {
+		t.Fatalf("monitor ingest --json = %s, want log_index 0", out)
+	}
+	out, _, code = cli(t, "monitor", "report", "--settlement", set, "--json")
+	var rep struct {
+		Events   int64
+		LogIndex *int64 `json:"log_index"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || rep.LogIndex == nil || *rep.LogIndex != 1 {
+		t.Fatalf("monitor report --json: exit %d, log_index %v, %v", code, rep.LogIndex, err)
+	}
+	// A repeated ingest stores nothing and records nothing.
+	out, _, _ = cli(t, "monitor", "ingest", "--settlement", set, ged, "--json")
+	if strings.Contains(out, "log_index") {
+		t.Errorf("a duplicate ingest was recorded: %s", out)
+	}
+	out, _ = wantExit(t, 0, "log", "show", "--settlement", set, "0", "--json")
+	var leaf struct {
+		Kind    string
+		Content struct {
+			Record string
+			Hash   string `json:"sha256"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &leaf); err != nil || leaf.Kind != "batch" || leaf.Content.Record != "ingest" || leaf.Content.Hash != ing.Files[0].Hash {
+		t.Errorf("log show 0 = %s, want the batch with the file's sha256 %s", out, ing.Files[0].Hash)
+	}
+	out, _ = wantExit(t, 0, "log", "show", "--settlement", set, "1", "--json")
+	var rleaf struct {
+		Kind    string
+		Content struct {
+			Record string
+			Events int64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rleaf); err != nil || rleaf.Kind != "report" || rleaf.Content.Events != rep.Events {
+		t.Errorf("log show 1 = %s, want the report of %d events", out, rep.Events)
+	}
+	keys := t.TempDir()
+	wantExit(t, 0, "log", "keygen", "--name", "minsk-mission", "--out", keys)
+	wantExit(t, 0, "log", "checkpoint", "--settlement", set, "--key", filepath.Join(keys, "minsk-mission.key"))
+	wantExit(t, 0, "log", "verify", "--settlement", set, "--key", filepath.Join(keys, "minsk-mission.pub"))
+	// A failed ingest records nothing either.
+	bad := writeLogFile(t, filepath.Join(t.TempDir(), "bad.csv"), "not,a,ucdp\nfile,at,all\n")
+	if _, _, code := cli(t, "monitor", "ingest", "--settlement", set, bad); code == 0 {
+		t.Fatalf("ingest of a bad file succeeded")
+	}
+	out, _ = wantExit(t, 0, "log", "show", "--settlement", set, "--json")
+	if !strings.Contains(out, `"size": 2,`) {
+		t.Errorf("after a failed ingest the log changed: %s", out)
 	}
 }
