@@ -36,7 +36,9 @@
 // computes every stored hash itself (tlog.StoredHashes) when it appends,
 // so a backend holds bytes and hashes and knows nothing of Merkle trees.
 // [Memory] is the in-memory implementation; the store package's SQLite and
-// PostgreSQL backends are the durable ones.
+// PostgreSQL backends are the durable ones (store.LogStorage), where a
+// batch of events and its leaf commit in one transaction ([AppendTx]).
+// Package ledgertest is the conformance suite every implementation runs.
 //
 // # Checkpoints
 //

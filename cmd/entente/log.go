@@ -174,6 +174,14 @@ func inputErr(err error) error {
 	return err
 }
 
+// nLeaves writes "1 leaf" or "n leaves".
+func nLeaves(n int64) string {
+	if n == 1 {
+		return "1 leaf"
+	}
+	return fmt.Sprintf("%d leaves", n)
+}
+
 func b64(h tlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
 
 func runLogKeygen(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -303,7 +311,7 @@ func runLogAppend(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for _, j := range out.Leaves {
 		fmt.Fprintf(stdout, "%d\t%s\t%s\tsha256:%s\t%s\n", j.Index, j.Kind, j.Time, j.ContentSHA256, j.File)
 	}
-	fmt.Fprintf(stdout, "appended %d; the log has %d leaves (sign a checkpoint: entente log checkpoint --key LOG.key)\n", len(entries), size)
+	fmt.Fprintf(stdout, "appended %d; the log has %s (sign a checkpoint: entente log checkpoint --key LOG.key)\n", len(entries), nLeaves(size))
 	return nil
 }
 
@@ -804,7 +812,7 @@ func runLogFsck(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	} else if first == nil {
-		fmt.Fprintf(stdout, "fsck: ok: %d leaves, %d checkpoints, root %s\n", rep.Leaves, len(rep.Checkpoints), b64(rep.Root))
+		fmt.Fprintf(stdout, "fsck: ok: %s, %s, root %s\n", nLeaves(rep.Leaves), plural(len(rep.Checkpoints), "checkpoint"), b64(rep.Root))
 	} else {
 		fmt.Fprintf(stdout, "fsck: first inconsistency [%s]: %s\n", first.Code, first)
 	}
