@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/entente-org/entente/ledger"
 )
 
 // Store is what entente persists: conflict events, the ingest batches that
@@ -78,6 +80,11 @@ type ReadTx interface {
 	// other than fingerprint, that is, need [Tx.Reclassify] before a report
 	// under that classifier is exact.
 	Stale(ctx context.Context, fingerprint string) (int64, error)
+
+	// Log reads the tamper-evident log (package ledger) in this
+	// transaction: its size, leaves, stored hashes and checkpoints, as
+	// [ledger.Reader] says.
+	Log() ledger.Reader
 }
 
 // Tx reads and writes within a transaction.
@@ -109,6 +116,13 @@ type Tx interface {
 	// history are untouched. It returns how many events it reclassified;
 	// an error from fn stops it and is returned wrapped.
 	Reclassify(ctx context.Context, fingerprint string, fn func(ev *Event) error) (int64, error)
+
+	// LogTx writes the tamper-evident log in this transaction, as
+	// [ledger.Tx] says: leaves are appended with their stored hashes at the
+	// log's size only (else an error wrapping [ledger.ErrConflict]), and
+	// checkpoints are appended or replaced. Since writers take turns, the
+	// log stays linear with any number of processes.
+	LogTx() ledger.Tx
 }
 
 // EventSource yields the events of a batch one at a time, and io.EOF after
@@ -198,4 +212,4 @@ func (o Options) Validate() error {
 // SchemaVersion is the number of schema migrations this version of entente
 // knows; Open applies those a database lacks. Both backends have the same
 // migrations, numbered alike.
-const SchemaVersion = 1
+const SchemaVersion = 2

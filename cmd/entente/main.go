@@ -30,6 +30,7 @@ func verbs() []verb {
 		{"guarantee", "test each guarantee: veto players, power indices, credibility and thresholds", runGuarantee},
 		{"deals", "analyse the deal space: feasible packages, conflicts, relaxations, bargaining solutions", runDeals},
 		{"monitor", "ingest conflict events and report violations, triggers and unattributed events", runMonitor},
+		{"log", "the tamper-evident record: append, checkpoint, prove, export, verify, cosign", runLog},
 		{"init", "write a commented starter settlement that passes check", runInit},
 		{"import", "convert a negotiation domain into a settlement: genius (ANAC domains and profiles)", runImport},
 		{"schema", "print the JSON Schema of the settlement file", runSchema},

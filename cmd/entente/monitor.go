@@ -146,6 +146,10 @@ type ingestFileJSON struct {
 	Reclassified int64 `json:"reclassified"`
 	Violations   int64 `json:"violations"`
 	Unattributed int64 `json:"unattributed"`
+	// LogIndex is the index of the batch's leaf in the tamper-evident log
+	// (entente log), written in the same transaction; null for a file
+	// already stored.
+	LogIndex *int64 `json:"log_index,omitempty"`
 }
 
 type ingestJSON struct {
@@ -209,6 +213,11 @@ func runMonitorIngest(ctx context.Context, args []string, stdout, stderr io.Writ
 			res, err := ingestFile(ctx, tx, cl, path, hashes[i], *full, *scopeFrom, *scopeTo, prog)
 			if err != nil {
 				return err
+			}
+			if !res.Duplicate {
+				if res.LogIndex, err = logBatch(ctx, tx.LogTx(), *mf.settlement, cl.Fingerprint(), res); err != nil {
+					return err
+				}
 			}
 			if src := monitor.Format(res.Format).Source(); *full && released[src] != "" {
 				return &inputError{err: fmt.Errorf("--full: %s and %s are both releases of %s, and each would delete the other's events; ingest them in separate runs, or with --scope-from/--scope-to", released[src], path, src)}
@@ -451,6 +460,8 @@ type reportJSON struct {
 	UnattributedComplete bool   `json:"unattributed_complete"`
 	Reclassified         int64  `json:"reclassified"`
 	Store                string `json:"store"`
+	// LogIndex is the index of the report's leaf in the tamper-evident log.
+	LogIndex *int64 `json:"log_index,omitempty"`
 }
 
 func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -552,10 +563,14 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 			return err
 		}
 	}
+	if out.LogIndex, err = logReport(ctx, st, *mf.settlement, &out); err != nil {
+		return storeError(err)
+	}
 	if *asJSON {
 		return render.JSON(stdout, out)
 	}
 	printReport(stdout, &out, tally)
+	fmt.Fprintf(stdout, "\nrecorded in the log as leaf %d (entente log show %d)\n", *out.LogIndex, *out.LogIndex)
 	return nil
 }
 

@@ -140,6 +140,24 @@ CREATE TABLE event_history (
 );
 CREATE INDEX event_history_key ON event_history (source, source_id, id);
 `,
+	// 2: the tamper-evident log (package ledger).
+	`
+CREATE TABLE log_head (
+	id   integer PRIMARY KEY CHECK (id = 1),
+	size bigint NOT NULL CHECK (size >= 0)
+);
+INSERT INTO log_head (id, size) VALUES (1, 0);
+CREATE TABLE log_leaves (
+	idx    bigint PRIMARY KEY,
+	leaf   bytea NOT NULL,
+	hashes bytea NOT NULL
+);
+CREATE TABLE log_checkpoints (
+	seq     bigint PRIMARY KEY,
+	note    bytea NOT NULL,
+	created timestamptz NOT NULL DEFAULT now()
+);
+`,
 }
 
 // migrate brings the schema up to date, each migration in its own

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/entente-org/entente/internal/pgtest"
 	"github.com/entente-org/entente/store"
@@ -13,7 +16,8 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	db := pgtest.NewDatabase(t) // one fresh database for the run, one schema per test
+	db := pgtest.NewDatabase(t)     // one fresh database for the run, one schema per test
+	conns := map[string]*pgx.Conn{} // Exec's connections, one per database
 	storetest.Run(t, storetest.Harness{
 		Open: func(t *testing.T, name string, opts store.Options) (store.Store, error) {
 			url := pgtest.Schema(t, db, fmt.Sprintf("t_%x", sha256.Sum256([]byte(name)))[:40])
@@ -22,6 +26,25 @@ func TestConformance(t *testing.T) {
 		OpenDown: func(t *testing.T, opts store.Options) (store.Store, error) {
 			url := "postgres://postgres@127.0.0.1:1/entente?sslmode=disable" // nothing listens on port 1
 			return postgres.Open(context.Background(), postgres.Options{URL: url, Options: opts})
+		},
+		Exec: func(t *testing.T, name, query string, args ...any) {
+			ctx := context.Background()
+			conn := conns[name]
+			if conn == nil {
+				url := pgtest.Schema(t, db, fmt.Sprintf("t_%x", sha256.Sum256([]byte(name)))[:40])
+				var err error
+				if conn, err = pgx.Connect(ctx, url); err != nil {
+					t.Fatal(err)
+				}
+				conns[name] = conn
+				t.Cleanup(func() { conn.Close(ctx); delete(conns, name) })
+			}
+			for n := 1; strings.Contains(query, "?"); n++ {
+				query = strings.Replace(query, "?", fmt.Sprintf("$%d", n), 1)
+			}
+			if _, err := conn.Exec(ctx, query, args...); err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
 		},
 	})
 }

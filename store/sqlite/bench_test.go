@@ -26,3 +26,9 @@ func BenchmarkIngest(b *testing.B) { storetest.BenchmarkIngest(b, openBench, *be
 
 // BenchmarkTally: go test -run '^$' -bench Tally ./store/sqlite
 func BenchmarkTally(b *testing.B) { storetest.BenchmarkTally(b, openBench, *benchEvents) }
+
+// BenchmarkLogAppend: go test -run '^$' -bench LogAppend ./store/sqlite
+func BenchmarkLogAppend(b *testing.B) { storetest.BenchmarkLogAppend(b, openBench) }
+
+// BenchmarkLogVerify: go test -run '^$' -bench LogVerify -benchtime 3x ./store/sqlite
+func BenchmarkLogVerify(b *testing.B) { storetest.BenchmarkLogVerify(b, openBench, 1<<20) }

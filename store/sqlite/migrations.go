@@ -128,6 +128,24 @@ CREATE TABLE event_history (
 );
 CREATE INDEX event_history_key ON event_history (source, source_id, id);
 `,
+	// 2: the tamper-evident log (package ledger).
+	`
+CREATE TABLE log_head (
+	id   INTEGER PRIMARY KEY CHECK (id = 1),
+	size INTEGER NOT NULL CHECK (size >= 0)
+);
+INSERT INTO log_head (id, size) VALUES (1, 0);
+CREATE TABLE log_leaves (
+	idx    INTEGER PRIMARY KEY,
+	leaf   BLOB NOT NULL,
+	hashes BLOB NOT NULL
+);
+CREATE TABLE log_checkpoints (
+	seq     INTEGER PRIMARY KEY,
+	note    BLOB NOT NULL,
+	created TEXT NOT NULL
+);
+`,
 }
 
 // migrate brings the schema up to date. WAL mode is set first (it persists

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -22,6 +23,17 @@ func TestConformance(t *testing.T) {
 		OpenDown: func(t *testing.T, opts store.Options) (store.Store, error) {
 			path := filepath.Join(dir, "no-such-directory", "entente.db")
 			return sqlite.Open(context.Background(), sqlite.Options{Path: path, Options: opts})
+		},
+		Exec: func(t *testing.T, name, query string, args ...any) {
+			path := filepath.Join(dir, fmt.Sprintf("%x.db", sha256.Sum256([]byte(name))))
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Exec(query, args...); err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
 		},
 	})
 }

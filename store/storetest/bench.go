@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entente-org/entente/ledger"
+	"github.com/entente-org/entente/ledger/ledgertest"
 	"github.com/entente-org/entente/rules"
 	"github.com/entente-org/entente/store"
 )
@@ -120,5 +122,61 @@ func BenchmarkTally(b *testing.B, open func(b *testing.B) store.Store, n int) {
 				b.Fatalf("Tally counted %d events, want %d", events, n)
 			}
 		})
+	}
+}
+
+// BenchmarkLogAppend measures appending to the store's log in batches of
+// 1,000 leaves (one transaction each), and reports leaves per second.
+func BenchmarkLogAppend(b *testing.B, open func(b *testing.B) store.Store) {
+	ctx := context.Background()
+	s := open(b)
+	defer s.Close()
+	l, err := ledger.New(store.LogStorage(s), ledger.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := make([]ledger.Leaf, 1000)
+	for i := range batch {
+		batch[i] = ledgertest.Leaf(i)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := l.Append(ctx, batch...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "leaves/s")
+}
+
+// BenchmarkLogVerify measures verifying a log of n leaves kept in the
+// store: every leaf read, decoded and re-hashed, every stored hash
+// compared, the checkpoint's signature, root and proofs.
+func BenchmarkLogVerify(b *testing.B, open func(b *testing.B) store.Store, n int) {
+	ctx := context.Background()
+	s := open(b)
+	defer s.Close()
+	l, err := ledger.New(store.LogStorage(s), ledger.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < n; i += 10000 {
+		batch := make([]ledger.Leaf, 0, 10000)
+		for j := i; j < min(i+10000, n); j++ {
+			batch = append(batch, ledgertest.Leaf(j))
+		}
+		if _, err := l.Append(ctx, batch...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	signer, v := ledgertest.Key(b, "entente.example/bench")
+	if _, err := l.Checkpoint(ctx, signer); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := l.Verify(ctx, ledger.VerifyOptions{LogKey: v})
+		if err != nil || !rep.OK || rep.Size != int64(n) {
+			b.Fatal(err, rep.Problems)
+		}
 	}
 }

@@ -41,6 +41,12 @@ type Harness struct {
 	// server that is down, a directory that does not exist). The suite
 	// expects an error wrapping store.ErrUnavailable.
 	OpenDown func(t *testing.T, opts store.Options) (store.Store, error)
+
+	// Exec runs one SQL statement directly on the database called name,
+	// bypassing the store, with "?" placeholders: the log's tamper tests
+	// use it to change stored rows the way an intruder with database access
+	// would.
+	Exec func(t *testing.T, name, query string, args ...any)
 }
 
 // Run runs every conformance test against the backend h opens.
@@ -63,6 +69,10 @@ func Run(t *testing.T, h Harness) {
 		{"Locked", testLocked},
 		{"Down", testDown},
 		{"Cancel", testCancel},
+		{"Log", testLog},
+		{"LogWriters", testLogWriters},
+		{"LogTamper", testLogTamper},
+		{"LogWithIngest", testLogWithIngest},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
