@@ -107,7 +107,9 @@ type Result struct {
 	// Best holds, for Kalai–Smorodinsky, each party's best utility over
 	// the bargaining set.
 	Best []float64
-	// Frontier is the Pareto frontier of the feasible packages.
+	// Frontier is the Pareto frontier of the feasible packages (empty when
+	// none is feasible); nil when not computed (Options.NoFrontier, or cut
+	// short).
 	Frontier *Frontier
 	// Incomplete names the parts cut short by the context or a budget:
 	// "feasible", "conflicts", "relaxations", "bargaining", "frontier".
@@ -156,6 +158,10 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Feasible = m.count
 	if m.count.Sign() == 0 {
+		if !opts.NoFrontier {
+			// Nothing feasible: the frontier is empty, and known to be.
+			res.Frontier = &Frontier{Packages: new(big.Int)}
+		}
 		// Only now is the SAT solver needed: a feasible package proves
 		// the constraints consistent.
 		p := newSATProblem(sp)

@@ -20,7 +20,15 @@
 //     utility over the bargaining set; the utilitarian package maximises
 //     the sum of utilities over it. All three are nil when it is empty.
 //   - The Pareto frontier holds the feasible packages that no feasible
-//     package improves for every party weakly and for one strictly.
+//     package improves for every party weakly and for one strictly. It is
+//     a set of packages: when several packages give the same
+//     Pareto-optimal utilities (issues nobody values, options valued
+//     alike), each of them is on the frontier. [Frontier] holds the
+//     distinct utility vectors (Points, each with its exact number of
+//     packages) and enumerates the packages lazily ([Frontier.All],
+//     [Frontier.Of]), each exactly once, so that a frontier of 10^15
+//     packages costs only what is taken from it. It is empty when nothing
+//     is feasible.
 //   - A conflict is a minimal set of red lines that no package satisfies
 //     together with the constraints; a relaxation is a minimal set of red
 //     lines whose removal makes the others satisfiable, with the number of
@@ -54,7 +62,10 @@
 //     than one already explored from the same node is dropped. The
 //     frontier is computed bottom up: the non-dominated suffix vectors of
 //     a node are the non-dominated sums of an edge's value and a
-//     non-dominated vector of its child.
+//     non-dominated vector of its child. Each vector kept remembers every
+//     way it is reached (edge, value class, child vector), merging equal
+//     ones, so its count is exact and its packages are enumerated depth
+//     first from the root's vectors without materialising them.
 //   - Conflicts and relaxations come from MARCO over the red lines, with
 //     the SAT solver gophersat (github.com/crillab/gophersat) deciding
 //     whether a set of red lines can be met together; what each relaxation
@@ -92,5 +103,15 @@
 //	}
 //	if res.Nash != nil {
 //		fmt.Println("Nash:", res.Space().Describe(res.Nash.Package), res.Nash.Utility)
+//	}
+//	if res.Frontier != nil { // nil when cut short
+//		// The first 20 of res.Frontier.Packages Pareto-optimal packages.
+//		n := 0
+//		for point, pkg := range res.Frontier.All() {
+//			fmt.Println(point, res.Space().Describe(pkg.Package), pkg.Utility)
+//			if n++; n == 20 {
+//				break
+//			}
+//		}
 //	}
 package dealspace

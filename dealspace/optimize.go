@@ -13,11 +13,19 @@ import (
 
 // entry is one value class reachable along an edge: its contribution to
 // each party's utility, and how many values of the variable give it.
+// When value classes with equal utilities (within tie) are merged into
+// one entry, class and vc name the first, and members all of them.
 type entry struct {
-	util  []int64
-	class int32
-	vc    int32
-	mult  uint64
+	util    []int64
+	class   int32
+	vc      int32
+	mult    uint64
+	members []member
+}
+
+// member names a value class of a layer's variable: v.classes[class].vals[vc].
+type member struct {
+	class, vc int32
 }
 
 // entries returns the value classes along an edge, without those another
@@ -42,10 +50,18 @@ func (m *mdd) entries(l int, e *edge) []entry {
 	var all []entry
 	for _, c := range e.classes {
 		for vi, vc := range v.classes[c].vals {
-			all = append(all, entry{util: vc.util, class: c, vc: int32(vi), mult: vc.mult})
+			all = append(all, entry{util: vc.util, class: c, vc: int32(vi), mult: vc.mult, members: []member{{c, int32(vi)}}})
 		}
 	}
 	es := skylineEntries(all)
+	// Members in the order of their values, so that the frontier's
+	// packages come in the variable's value order along an entry.
+	for _, x := range es {
+		sort.Slice(x.members, func(i, j int) bool {
+			a, b := x.members[i], x.members[j]
+			return v.classes[a.class].vals[a.vc].spans[0][0] < v.classes[b.class].vals[b.vc].spans[0][0]
+		})
+	}
 	m.cache[key] = es
 	e.ents = es
 	return es
@@ -60,6 +76,7 @@ next:
 			switch cmpVec(out[i].util, x.util) {
 			case 0:
 				out[i].mult += x.mult
+				out[i].members = append(out[i].members, x.members...)
 				continue next
 			case 1:
 				continue next
@@ -304,20 +321,33 @@ func (s *searcher) dfs(n *node, l int, u []int64) {
 
 // solution turns a path into a package.
 func (m *mdd) solution(path []choice, u []int64, value float64) *Solution {
-	sol := &Solution{Package: rules.Package{}, Value: value, util: append([]int64(nil), u...)}
-	items := map[string][]bool{}
+	vals := make([]uint64, len(m.order))
 	for _, c := range path {
 		v := m.sp.vars[m.order[c.layer]]
-		rep := v.classes[c.class].vals[c.vc].rep
+		vals[c.layer] = v.classes[c.class].vals[c.vc].rep
+	}
+	return m.solutionOf(vals, u, value)
+}
+
+// solutionOf turns the value index of each layer's variable into a
+// package.
+func (m *mdd) solutionOf(vals []uint64, u []int64, value float64) *Solution {
+	sol := &Solution{Package: make(rules.Package, len(m.sp.s.Issues)), Value: value, util: append([]int64(nil), u...)}
+	var items map[string][]bool
+	for l, k := range vals {
+		v := m.sp.vars[m.order[l]]
 		is := v.issue
 		if v.item >= 0 {
+			if items == nil {
+				items = map[string][]bool{}
+			}
 			if items[is.ID] == nil {
 				items[is.ID] = make([]bool, len(is.Items))
 			}
-			items[is.ID][v.item] = rep == 1
+			items[is.ID][v.item] = k == 1
 			continue
 		}
-		sol.Package[is.ID] = m.sp.value(v, rep)
+		sol.Package[is.ID] = m.sp.value(v, k)
 	}
 	for _, is := range m.sp.s.Issues {
 		if is.Kind != rules.Subset {
@@ -333,6 +363,7 @@ func (m *mdd) solution(path []choice, u []int64, value float64) *Solution {
 	}
 	// Report utilities as settlement.Utility computes them, in floating
 	// point, rather than from the fixed-point sums.
+	sol.Utility = make([]float64, 0, len(m.sp.utils))
 	for _, u := range m.sp.utils {
 		sol.Utility = append(sol.Utility, u.Of(m.sp.s, sol.Package))
 	}

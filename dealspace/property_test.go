@@ -25,6 +25,10 @@ const tol = 1e-9
 // gen writes random small settlements.
 type gen struct {
 	r *rand.Rand
+	// unvalued adds that many issues no party values (weight 0 for
+	// everyone): each multiplies the packages that give one utility
+	// vector, as far as the rules let it.
+	unvalued int
 }
 
 type genIssue struct {
@@ -43,28 +47,31 @@ func (g *gen) issues() []genIssue {
 	n := 2 + g.r.Intn(3)
 	var out []genIssue
 	for i := 0; i < n; i++ {
-		id := fmt.Sprintf("i%d", i)
-		switch g.r.Intn(3) {
-		case 0:
-			k := 2 + g.r.Intn(3)
-			opts := []string{"a", "b", "c", "d"}[:k]
-			out = append(out, genIssue{id: id, kind: rules.Enum, opts: opts,
-				yaml: fmt.Sprintf("{id: %s, options: [%s]}", id, strings.Join(opts, ", "))})
-		case 1:
-			step := int64(1 + g.r.Intn(3))
-			min := int64(g.r.Intn(3)) - 1
-			k := int64(2 + g.r.Intn(3))
-			max := min + step*(k-1)
-			out = append(out, genIssue{id: id, kind: rules.Range, min: min, max: max, step: step,
-				yaml: fmt.Sprintf("{id: %s, range: {min: %d, max: %d, step: %d}}", id, min, max, step)})
-		default:
-			k := 2 + g.r.Intn(2)
-			items := []string{"x", "y", "z"}[:k]
-			out = append(out, genIssue{id: id, kind: rules.Subset, opts: items,
-				yaml: fmt.Sprintf("{id: %s, subset_of: [%s]}", id, strings.Join(items, ", "))})
-		}
+		out = append(out, g.issue(fmt.Sprintf("i%d", i)))
 	}
 	return out
+}
+
+// issue writes one issue of a random kind.
+func (g *gen) issue(id string) genIssue {
+	switch g.r.Intn(3) {
+	case 0:
+		k := 2 + g.r.Intn(3)
+		opts := []string{"a", "b", "c", "d"}[:k]
+		return genIssue{id: id, kind: rules.Enum, opts: opts,
+			yaml: fmt.Sprintf("{id: %s, options: [%s]}", id, strings.Join(opts, ", "))}
+	case 1:
+		step := int64(1 + g.r.Intn(3))
+		min := int64(g.r.Intn(3)) - 1
+		k := int64(2 + g.r.Intn(3))
+		max := min + step*(k-1)
+		return genIssue{id: id, kind: rules.Range, min: min, max: max, step: step,
+			yaml: fmt.Sprintf("{id: %s, range: {min: %d, max: %d, step: %d}}", id, min, max, step)}
+	}
+	k := 2 + g.r.Intn(2)
+	items := []string{"x", "y", "z"}[:k]
+	return genIssue{id: id, kind: rules.Subset, opts: items,
+		yaml: fmt.Sprintf("{id: %s, subset_of: [%s]}", id, strings.Join(items, ", "))}
 }
 
 // atom writes a random elementary rule over one or two issues.
@@ -127,7 +134,11 @@ func (g *gen) rule(is []genIssue, depth int) string {
 func (g *gen) val() string { return fmt.Sprintf("%.1f", float64(g.r.Intn(11))/10) }
 
 func (g *gen) settlement() string {
-	is := g.issues()
+	valued := g.issues()
+	is := valued
+	for k := 0; k < g.unvalued; k++ {
+		is = append(is, g.issue(fmt.Sprintf("u%d", k)))
+	}
 	var b strings.Builder
 	b.WriteString("entente: 1\nid: t\nparties:\n")
 	np := 2 + g.r.Intn(2)
@@ -154,7 +165,7 @@ func (g *gen) settlement() string {
 			continue // a position without a utility
 		}
 		b.WriteString("    utility:\n      weights: {")
-		for i, x := range is {
+		for i, x := range valued {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -165,7 +176,7 @@ func (g *gen) settlement() string {
 			fmt.Fprintf(&b, "%s: %d", x.id, w)
 		}
 		b.WriteString("}\n      values:\n")
-		for _, x := range is {
+		for _, x := range valued {
 			fmt.Fprintf(&b, "        %s: {", x.id)
 			switch x.kind {
 			case rules.Enum:
@@ -336,12 +347,43 @@ func (b *brute) index(pkg rules.Package) int {
 func TestAgainstBruteForce(t *testing.T) {
 	g := &gen{r: rand.New(rand.NewSource(20250818))}
 	const want = 2500
-	checked, infeasible, withFrontier := 0, 0, 0
+	checked, infeasible, withFrontier := againstBruteForce(t, g, want, 0)
+	if infeasible < want/5 || infeasible > want*3/5 {
+		t.Errorf("%d of %d settlements infeasible, want about a third", infeasible, checked)
+	}
+	t.Logf("checked %d settlements: %d infeasible, %d with a frontier", checked, infeasible, withFrontier)
+}
+
+// TestFrontierPackagesAgainstBruteForce adds to each generated settlement
+// issues that no party values, so that many packages give each utility
+// vector (as many as the rules over those issues allow), and checks the
+// frontier package by package.
+func TestFrontierPackagesAgainstBruteForce(t *testing.T) {
+	for _, unvalued := range []int{1, 2} {
+		t.Run(fmt.Sprintf("unvalued=%d", unvalued), func(t *testing.T) {
+			g := &gen{r: rand.New(rand.NewSource(20251009 + int64(unvalued))), unvalued: unvalued}
+			const want = 300
+			checked, _, withFrontier := againstBruteForce(t, g, want, 10000)
+			if withFrontier < want/3 {
+				t.Errorf("only %d of %d settlements have a frontier", withFrontier, checked)
+			}
+		})
+	}
+}
+
+// againstBruteForce compares the engine with the brute force on want
+// generated settlements (of at most maxPackages packages, when set).
+func againstBruteForce(t *testing.T, g *gen, want, maxPackages int) (checked, infeasible, withFrontier int) {
+	t.Helper()
+	shared := 0 // frontier vectors given by more than one package
 	for attempt := 0; checked < want && attempt < 20*want; attempt++ {
 		src := g.settlement()
 		s, fs, err := settlement.Parse("t.yaml", []byte(src), settlement.DefaultOptions())
 		if err != nil || fs.Errors() > 0 {
 			t.Fatalf("generated settlement does not load: %v %v\n%s", err, fs, src)
+		}
+		if maxPackages > 0 && len(enumerate(s)) > maxPackages {
+			continue
 		}
 		b := newBrute(t, s)
 		// Skip what the engine rightly refuses (contradictory
@@ -360,6 +402,11 @@ func TestAgainstBruteForce(t *testing.T) {
 			infeasible++
 		} else if res.Frontier != nil {
 			withFrontier++
+			for _, p := range res.Frontier.Points {
+				if p.Packages.Cmp(big.NewInt(1)) > 0 {
+					shared++
+				}
+			}
 		}
 		if t.Failed() {
 			return
@@ -368,10 +415,8 @@ func TestAgainstBruteForce(t *testing.T) {
 	if checked < want {
 		t.Fatalf("checked only %d settlements", checked)
 	}
-	if infeasible < want/5 || infeasible > want*3/5 {
-		t.Errorf("%d of %d settlements infeasible, want about a third", infeasible, checked)
-	}
-	t.Logf("checked %d settlements: %d infeasible, %d with a frontier", checked, infeasible, withFrontier)
+	t.Logf("%d frontier vectors given by several packages", shared)
+	return
 }
 
 func nearTie(b *brute) bool {
@@ -399,6 +444,9 @@ func compare(t *testing.T, b *brute, res *dealspace.Result, src string) {
 		return
 	}
 	if b.feasible == 0 {
+		if f := res.Frontier; f == nil || len(f.Points) != 0 || f.Packages.Sign() != 0 {
+			fail("the frontier of an infeasible space is %+v, want an empty one", f)
+		}
 		compareConflicts(t, b, res, fail)
 		return
 	}
@@ -580,14 +628,74 @@ func compareSolutions(b *brute, res *dealspace.Result, fail func(string, ...any)
 	}
 }
 
+// pareto returns, by definition, the feasible packages that no feasible
+// package weakly improves for every party and strictly for one (by more
+// than tol). Packages are compared through their distinct utility
+// vectors, which is the same comparison done once per vector.
+func (b *brute) pareto() []int {
+	var vecs [][]float64
+	of := map[int]int{} // package -> its vector
+	byKey := map[string]int{}
+	for i := range b.pkgs {
+		if !b.feasibleIdx(i) {
+			continue
+		}
+		k := fmt.Sprint(b.util[i])
+		v, ok := byKey[k]
+		if !ok {
+			v = len(vecs)
+			byKey[k] = v
+			vecs = append(vecs, b.util[i])
+		}
+		of[i] = v
+	}
+	dominated := make([]bool, len(vecs))
+	for v, u := range vecs {
+		for _, w := range vecs {
+			ge, gt := true, false
+			for p := range b.parties {
+				d := w[p] - u[p]
+				if d < -tol {
+					ge = false
+				}
+				if d > tol {
+					gt = true
+				}
+			}
+			if ge && gt {
+				dominated[v] = true
+				break
+			}
+		}
+	}
+	var out []int
+	for i := range b.pkgs {
+		if v, ok := of[i]; ok && !dominated[v] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// key writes a package as its values in issue order.
+func (b *brute) key(pkg rules.Package) string {
+	var sb strings.Builder
+	for _, is := range b.s.Issues {
+		fmt.Fprintf(&sb, "%s=%v;", is.ID, pkg[is.ID])
+	}
+	return sb.String()
+}
+
+// compareFrontier checks the frontier as a set of packages: every
+// package the brute force finds Pareto-optimal comes out of
+// Frontier.All exactly once, nothing else does, each with its utilities
+// and under a point that gives them; and the points are the distinct
+// vectors of those packages, each with its exact count.
 func compareFrontier(b *brute, res *dealspace.Result, fail func(string, ...any)) {
-	if res.Frontier == nil {
+	f := res.Frontier
+	if f == nil {
 		fail("no frontier")
 		return
-	}
-	type cluster struct {
-		u []float64
-		n int
 	}
 	near := func(a, b []float64) bool {
 		for p := range a {
@@ -597,70 +705,98 @@ func compareFrontier(b *brute, res *dealspace.Result, fail func(string, ...any))
 		}
 		return true
 	}
-	var want []cluster
-	for i := range b.pkgs {
-		if !b.feasibleIdx(i) {
-			continue
-		}
-		dominated := false
-		for j := range b.pkgs {
-			if j == i || !b.feasibleIdx(j) {
-				continue
-			}
-			ge, gt := true, false
-			for p := range b.parties {
-				d := b.util[j][p] - b.util[i][p]
-				if d < -tol {
-					ge = false
-				}
-				if d > tol {
-					gt = true
-				}
-			}
-			if ge && gt {
-				dominated = true
+	want := map[string]int{} // Pareto-optimal package -> index
+	for _, i := range b.pareto() {
+		want[b.key(b.pkgs[i])] = i
+	}
+	// Clusters of equal utilities among them, with their sizes.
+	type cluster struct {
+		u []float64
+		n int
+	}
+	var clusters []cluster
+	for _, i := range b.pareto() {
+		found := false
+		for k := range clusters {
+			if near(clusters[k].u, b.util[i]) {
+				clusters[k].n++
+				found = true
 				break
 			}
 		}
-		if dominated {
-			continue
-		}
-		found := false
-		for k := range want {
-			if near(want[k].u, b.util[i]) {
-				want[k].n++
-				found = true
-			}
-		}
 		if !found {
-			want = append(want, cluster{b.util[i], 1})
+			clusters = append(clusters, cluster{b.util[i], 1})
 		}
 	}
-	total := 0
-	matched := 0
-	for _, pt := range res.Frontier.Points {
-		n := int(pt.Packages.Int64())
-		total += n
-		i := b.index(pt.Package)
-		if i < 0 || !b.feasibleIdx(i) || !near(b.util[i], pt.Utility) {
-			fail("frontier package %v does not give %v", pt.Package, pt.Utility)
+	seen := map[string]bool{}
+	perPoint := make([]int, len(f.Points))
+	last := -1
+	for pi, sol := range f.All() {
+		if pi < last {
+			fail("All yields point %d after point %d", pi, last)
+			return
 		}
-		ok := false
-		for _, w := range want {
-			if near(w.u, pt.Utility) && w.n == n {
-				ok = true
+		if pi != last && len(perPoint) > pi {
+			// The point's own package is the first one Of yields.
+			if k, w := b.key(sol.Package), b.key(f.Points[pi].Package); k != w {
+				fail("point %d's package is %s, but the first package of the point is %s", pi, w, k)
 			}
 		}
-		if !ok {
-			fail("frontier point %v (%d packages) is not in the brute-force frontier %v", pt.Utility, n, want)
-		} else {
-			matched++
+		last = pi
+		k := b.key(sol.Package)
+		i, ok := want[k]
+		switch {
+		case seen[k]:
+			fail("frontier package %s listed twice", k)
+		case !ok:
+			fail("frontier package %s (utilities %v) is not Pareto-optimal by brute force", k, sol.Utility)
+		case !near(b.util[i], sol.Utility):
+			fail("frontier package %s has utilities %v, want %v", k, sol.Utility, b.util[i])
+		case !near(b.util[i], f.Points[pi].Utility):
+			fail("frontier package %s (utilities %v) listed under point %d, %v", k, b.util[i], pi, f.Points[pi].Utility)
+		}
+		seen[k] = true
+		perPoint[pi]++
+		if len(seen) > len(want)+1 {
+			fail("the frontier lists more than the %d Pareto-optimal packages", len(want))
+			return
 		}
 	}
-	if matched != len(want) {
-		fail("frontier has %d points, want %d: %v", len(res.Frontier.Points), len(want), want)
+	for k := range want {
+		if !seen[k] {
+			fail("Pareto-optimal package %s is missing from the frontier (%d listed, want %d)", k, len(seen), len(want))
+			break
+		}
 	}
-	if res.Frontier.Packages.Cmp(big.NewInt(int64(total))) != 0 {
-		fail("frontier packages = %v, want %d", res.Frontier.Packages, total)
+	if f.Packages.Cmp(big.NewInt(int64(len(want)))) != 0 {
+		fail("frontier packages = %v, want %d", f.Packages, len(want))
 	}
+	matched := 0
+	for pi, pt := range f.Points {
+		if pt.Packages.Cmp(big.NewInt(int64(perPoint[pi]))) != 0 {
+			fail("point %d (%v) counts %v packages, Of yields %d", pi, pt.Utility, pt.Packages, perPoint[pi])
+		}
+		for _, c := range clusters {
+			if near(c.u, pt.Utility) && c.n == perPoint[pi] {
+				matched++
+				break
+			}
+		}
+		if pi > 0 {
+			if a, b := sumOf(f.Points[pi-1].Utility), sumOf(pt.Utility); a < b-1e-7 {
+				fail("points not by decreasing sum of utilities: %v before %v", f.Points[pi-1].Utility, pt.Utility)
+			}
+		}
+	}
+	if matched != len(clusters) || len(f.Points) != len(clusters) {
+		fail("frontier has %d points (%d matched), want %d: %v", len(f.Points), matched, len(clusters), clusters)
+	}
+}
+
+func sumOf(u []float64) float64 {
+	s := 0.0
+	for _, x := range u {
+		s += x
+	}
+	return s
 }

@@ -75,6 +75,9 @@ type valueClass struct {
 	util []int64 // contribution to each party's utility, fixed point
 	mult uint64  // number of values
 	rep  uint64  // index of a representative value
+	// spans lists its values, as increasing intervals of value indices
+	// (what the frontier's packages are enumerated from).
+	spans [][2]uint64
 }
 
 // clause is a disjunction of facts, each on a distinct variable.
@@ -482,12 +485,19 @@ func (sp *Space) makeUtilities() error {
 			byVec := map[string]int{}
 			add := func(vec []int64, mult, rep uint64) {
 				key := vecKey(vec)
+				span := [2]uint64{rep, rep + mult - 1}
 				if i, ok := byVec[key]; ok {
-					c.vals[i].mult += mult
+					vc := &c.vals[i]
+					vc.mult += mult
+					if last := &vc.spans[len(vc.spans)-1]; last[1]+1 == span[0] {
+						last[1] = span[1]
+					} else {
+						vc.spans = append(vc.spans, span)
+					}
 					return
 				}
 				byVec[key] = len(c.vals)
-				c.vals = append(c.vals, valueClass{util: vec, mult: mult, rep: rep})
+				c.vals = append(c.vals, valueClass{util: vec, mult: mult, rep: rep, spans: [][2]uint64{span}})
 			}
 			for _, sp := range c.spans {
 				if is.Kind != rules.Range || v.item >= 0 {

@@ -29,8 +29,12 @@ type dealsJSON struct {
 	Incomplete  []string           `json:"incomplete"`
 	Parties     []string           `json:"parties"`
 	Reservation map[string]float64 `json:"reservation"`
-	// Pareto lists up to --limit frontier points; the counts are exact.
+	// Pareto lists Pareto-optimal packages, one entry each, up to --limit
+	// (or maxParetoList); ParetoComplete says whether it lists them all.
+	// The counts are exact whatever the limit: ParetoPackages (a decimal
+	// string) of packages, ParetoPoints of distinct utility vectors.
 	Pareto         []paretoJSON  `json:"pareto"`
+	ParetoComplete bool          `json:"pareto_complete"`
 	ParetoPoints   int           `json:"pareto_points"`
 	ParetoPackages *string       `json:"pareto_packages"`
 	Nash           *solutionJSON `json:"nash"`
@@ -46,10 +50,47 @@ type dealsJSON struct {
 	SmallestRelaxing int                `json:"smallest_relaxation,omitempty"`
 }
 
+// paretoJSON is one Pareto-optimal package: its values and utilities,
+// the index of its utility vector among the pareto_points vectors (by
+// decreasing total utility), and how many packages give that vector.
 type paretoJSON struct {
 	Package  map[string]any     `json:"package"`
 	Utility  map[string]float64 `json:"utility"`
+	Point    int                `json:"point"`
 	Packages string             `json:"packages"`
+}
+
+// maxParetoList caps the Pareto-optimal packages any output lists: a
+// frontier may hold 10^15 of them. --limit may not exceed it; with
+// --limit 0 a larger frontier lists its first maxParetoList packages,
+// sets pareto_complete false and exits 1.
+var maxParetoList = 200_000
+
+// paretoRow is a listed frontier package and the index of its point.
+type paretoRow struct {
+	point int
+	sol   *dealspace.Solution
+}
+
+// listPareto takes the first packages of the frontier, limit of them
+// (0: up to maxParetoList), lazily from the engine; capped says that
+// --limit 0 could not list them all.
+func listPareto(f *dealspace.Frontier, limit int) (rows []paretoRow, capped bool) {
+	if f == nil {
+		return nil, false
+	}
+	n := limit
+	if n == 0 {
+		n = maxParetoList
+	}
+	for pi, s := range f.All() {
+		if len(rows) == n {
+			break
+		}
+		rows = append(rows, paretoRow{pi, s})
+	}
+	capped = limit == 0 && f.Packages.Cmp(big.NewInt(int64(len(rows)))) > 0
+	return rows, capped
 }
 
 type solutionJSON struct {
@@ -81,12 +122,18 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"accepts; when none, the minimal conflicts between red lines and the minimal relaxations that\n"+
 		"open room (with how many packages each opens); otherwise the Nash, Kalai-Smorodinsky and\n"+
 		"utilitarian packages and the Pareto frontier. Everything is exact.\n"+
+		"The frontier is listed package by package (several packages may give the same utilities;\n"+
+		"each is Pareto-optimal and listed), by total utility of their utility vector; --limit N\n"+
+		"lists the first N, and the counts of packages and of distinct vectors stay exact. At most\n"+
+		fmt.Sprintf("%d packages are ever listed: with --limit 0 a larger frontier lists its first %d,\n", maxParetoList, maxParetoList)+
+		"says so (pareto_complete false in --json) and exits 1.\n"+
 		"Exit status: 0 the analysis completed (an infeasible deal space is a result); 1 cut short by\n"+
-		"--timeout or a budget (what is known is printed); 2 bad usage or a settlement with errors.", stderr)
+		"--timeout or a budget, or a frontier too large to list in full (what is known is printed);\n"+
+		"2 bad usage or a settlement with errors.", stderr)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	svgPath := fs.String("svg", "", "write the Pareto frontier for two parties (see --axes) as an SVG chart to `FILE`")
+	svgPath := fs.String("svg", "", "write the Pareto frontier's utility vectors for two parties (see --axes) as an SVG chart to `FILE`")
 	axes := fs.String("axes", "", "the two parties of the --svg chart, as `X,Y` (default: the first two with a utility)")
-	limit := fs.Int("limit", 20, "list at most `N` frontier points, conflicts and relaxations (0: all); counts stay exact")
+	limit := fs.Int("limit", 20, fmt.Sprintf("list at most `N` Pareto-optimal packages, conflicts and relaxations (0: all, up to %d frontier packages); counts stay exact", maxParetoList))
 	timeout := fs.Duration("timeout", 0, "stop after `D` (such as 30s or 5m) and print what is known")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -96,8 +143,8 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return usageErrorf("deals: name one settlement file")
 	}
-	if *limit < 0 {
-		return usageErrorf("deals: --limit must be 0 or more")
+	if *limit < 0 || *limit > maxParetoList {
+		return usageErrorf("deals: --limit must be between 0 and %d (0: all, the frontier up to %d packages)", maxParetoList, maxParetoList)
 	}
 	file := files[0]
 	res, err := check.File(file, settlement.DefaultOptions())
@@ -159,13 +206,17 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	timedOut := aerr != nil && (errors.Is(aerr, context.DeadlineExceeded) || errors.Is(aerr, context.Canceled))
-	j := toDealsJSON(file, out, *limit, timedOut)
+	rows, capped := listPareto(out.Frontier, *limit)
+	j := toDealsJSON(file, out, rows, *limit, timedOut)
 	if *asJSON {
 		if err := render.JSON(stdout, j); err != nil {
 			return err
 		}
 	} else {
-		printDeals(stdout, file, out, j, *limit)
+		printDeals(stdout, file, out, rows, *limit)
+	}
+	if capped && aerr == nil {
+		return &findingsError{msg: fmt.Sprintf("entente: deals %s: the frontier holds %s Pareto-optimal packages; listed the first %s (the most any output lists): use --limit N, or count them with pareto_packages", file, groupDigits(out.Frontier.Packages), groupDigits(big.NewInt(int64(len(rows)))))}
 	}
 	if aerr != nil {
 		what := "a budget was exceeded"
@@ -177,7 +228,7 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func toDealsJSON(file string, r *dealspace.Result, limit int, timedOut bool) dealsJSON {
+func toDealsJSON(file string, r *dealspace.Result, rows []paretoRow, limit int, timedOut bool) dealsJSON {
 	j := dealsJSON{File: file, Packages: r.Packages.String(), Complete: len(r.Incomplete) == 0, TimedOut: timedOut,
 		Incomplete: append([]string{}, r.Incomplete...), Parties: append([]string{}, r.Parties...),
 		Reservation: map[string]float64{}, Pareto: []paretoJSON{}, Conflicts: [][]redLineJSON{}, Relaxations: []relaxationJSON{}}
@@ -199,12 +250,11 @@ func toDealsJSON(file string, r *dealspace.Result, limit int, timedOut bool) dea
 		j.ParetoPoints = len(r.Frontier.Points)
 		s := r.Frontier.Packages.String()
 		j.ParetoPackages = &s
-		for i, p := range r.Frontier.Points {
-			if limit > 0 && i >= limit {
-				break
-			}
-			j.Pareto = append(j.Pareto, paretoJSON{Package: p.Package, Utility: util(p.Utility), Packages: p.Packages.String()})
+		for _, row := range rows {
+			j.Pareto = append(j.Pareto, paretoJSON{Package: row.sol.Package, Utility: util(row.sol.Utility), Point: row.point,
+				Packages: r.Frontier.Points[row.point].Packages.String()})
 		}
+		j.ParetoComplete = r.Frontier.Packages.Cmp(big.NewInt(int64(len(rows)))) == 0
 	}
 	sol := func(s *dealspace.Solution) *solutionJSON {
 		if s == nil {
@@ -255,7 +305,7 @@ func redLinesJSON(ls []dealspace.RedLine) []redLineJSON {
 }
 
 // printDeals writes the result as tables.
-func printDeals(w io.Writer, file string, r *dealspace.Result, j dealsJSON, limit int) {
+func printDeals(w io.Writer, file string, r *dealspace.Result, rows []paretoRow, limit int) {
 	fmt.Fprintf(w, "%s\n", file)
 	fmt.Fprintf(w, "  packages  %s\n", groupDigits(r.Packages))
 	if r.Feasible == nil {
@@ -275,7 +325,7 @@ func printDeals(w io.Writer, file string, r *dealspace.Result, j dealsJSON, limi
 		return
 	}
 	printSolutions(w, r)
-	printFrontier(w, r, limit)
+	printFrontier(w, r, rows)
 }
 
 func printConflicts(w io.Writer, r *dealspace.Result, limit int) {
@@ -377,32 +427,42 @@ func printSolutions(w io.Writer, r *dealspace.Result) {
 	}
 }
 
-func printFrontier(w io.Writer, r *dealspace.Result, limit int) {
+// printFrontier writes the listed frontier packages, one a row; a
+// vector's number, utilities and package count are written on its first
+// row only.
+func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow) {
 	f := r.Frontier
 	if f == nil || len(r.Parties) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nPareto frontier: %s (%s packages), by total utility", plural(len(f.Points), "utility vector"), groupDigits(f.Packages))
-	if len(f.Points) > limit && limit > 0 {
-		fmt.Fprintf(w, " (first %d shown)", limit)
+	fmt.Fprintf(w, "\nPareto frontier: %s Pareto-optimal packages on %s, by total utility",
+		groupDigits(f.Packages), plural(len(f.Points), "utility vector"))
+	if big.NewInt(int64(len(rows))).Cmp(f.Packages) < 0 {
+		fmt.Fprintf(w, " (first %s shown)", groupDigits(big.NewInt(int64(len(rows)))))
 	}
 	fmt.Fprintln(w)
+	if len(rows) == 0 {
+		return
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  ")
+	fmt.Fprintf(tw, "  vector\t")
 	for _, p := range r.Parties {
 		fmt.Fprintf(tw, "%s\t", p)
 	}
-	fmt.Fprintf(tw, "packages\tone of them\n")
+	fmt.Fprintf(tw, "packages\tpackage\n")
 	sp := r.Space()
-	for i, p := range f.Points {
-		if limit > 0 && i >= limit {
-			break
-		}
+	for i, row := range rows {
 		fmt.Fprintf(tw, "  ")
-		for _, u := range p.Utility {
-			fmt.Fprintf(tw, "%.3f\t", u)
+		if i == 0 || rows[i-1].point != row.point {
+			fmt.Fprintf(tw, "%d\t", row.point+1)
+			for _, u := range f.Points[row.point].Utility {
+				fmt.Fprintf(tw, "%.3f\t", u)
+			}
+			fmt.Fprintf(tw, "%s\t", groupDigits(f.Points[row.point].Packages))
+		} else {
+			fmt.Fprintf(tw, "\t%s\t", strings.Repeat("\t", len(r.Parties)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", groupDigits(p.Packages), sp.Describe(p.Package))
+		fmt.Fprintf(tw, "%s\n", sp.Describe(row.sol.Package))
 	}
 	tw.Flush()
 }

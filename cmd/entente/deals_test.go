@@ -42,6 +42,11 @@ func TestDealsUkraine(t *testing.T) {
 		if j.Nash != nil || j.Kalai != nil || j.Utilitarian != nil {
 			t.Errorf("bargaining solutions in an infeasible space")
 		}
+		// Nothing feasible: the frontier is known to be empty.
+		if j.ParetoPackages == nil || *j.ParetoPackages != "0" || j.ParetoPoints != 0 || len(j.Pareto) != 0 || !j.ParetoComplete {
+			t.Errorf("pareto_packages %v, pareto_points %d, %d listed, pareto_complete %v; want \"0\", 0, 0, true",
+				j.ParetoPackages, j.ParetoPoints, len(j.Pareto), j.ParetoComplete)
+		}
 		if top := j.Relaxations[0]; top.Opens != "17280" || top.Size != 5 {
 			t.Errorf("largest relaxation %+v, want 17280 packages from 5 red lines", top)
 		}
@@ -78,6 +83,11 @@ func TestDealsJSONKeys(t *testing.T) {
 	}
 	if _, ok := p["utility"].(map[string]any)["A"]; !ok {
 		t.Errorf("pareto utility lacks party A: %v", p)
+	}
+	for _, k := range []string{"pareto_packages", "pareto_points", "pareto_complete"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("no key %q", k)
+		}
 	}
 	svg, err := os.ReadFile(filepath.Join(dir, "f.svg"))
 	if err != nil || !strings.Contains(string(svg), "<svg") || !strings.Contains(string(svg), "utility of A") {
@@ -145,4 +155,140 @@ func TestDealsBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// paretoSrc has a frontier of 21 packages on 3 utility vectors, worked
+// out by hand: x decides the utilities (a: A 1, B 0; b: A 0, B 1; c: 0.2
+// each; d: 0.1 each, which c dominates), y and n are valued by nobody,
+// and A's red line keeps y off "p" unless x is "b". So x=a gives 2·3
+// packages, x=b 3·3, x=c 2·3, and the 6 with x=d are dominated.
+const paretoSrc = `entente: 1
+id: pareto
+parties:
+  - {id: A, name: A, roles: [belligerent]}
+  - {id: B, name: B, roles: [belligerent]}
+issues:
+  - {id: x, options: [a, b, c, d]}
+  - {id: y, options: [p, q, r]}
+  - {id: n, range: {min: 0, max: 2, step: 1}}
+positions:
+  - party: A
+    red_lines: [{id: not-p, rule: 'y != "p" || x == "b"'}]
+    utility: {weights: {x: 1}, values: {x: {a: 1, c: 0.2, d: 0.1}}}
+    reservation: 0
+  - party: B
+    utility: {weights: {x: 1}, values: {x: {b: 1, c: 0.2, d: 0.1}}}
+    reservation: 0
+`
+
+// TestDealsParetoPackages checks that pareto lists Pareto-optimal
+// packages, one entry each, against the frontier worked out by hand in
+// paretoSrc; that --limit cuts the list but not the counts; and that
+// --limit 0 on a frontier larger than maxParetoList lists that many, says
+// so and exits 1.
+func TestDealsParetoPackages(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "pareto.yaml")
+	if err := os.WriteFile(file, []byte(paretoSrc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The frontier by hand: package -> vector index (by total utility,
+	// then A's utility) and how many packages give the vector.
+	type vec struct {
+		point int
+		n     string
+		a, b  float64
+	}
+	want := map[string]vec{}
+	for x, v := range map[string]vec{"a": {0, "6", 1, 0}, "b": {1, "9", 0, 1}, "c": {2, "6", 0.2, 0.2}} {
+		for _, y := range []string{"p", "q", "r"} {
+			if y == "p" && x != "b" {
+				continue
+			}
+			for n := 0; n <= 2; n++ {
+				want[fmt.Sprintf("x=%s y=%s n=%d", x, y, n)] = v
+			}
+		}
+	}
+	deals := func(t *testing.T, args ...string) (dealsJSON, string, int) {
+		t.Helper()
+		out, errb, code := run(t, append([]string{"deals", file, "--json"}, args...)...)
+		var j dealsJSON
+		if err := json.Unmarshal([]byte(out), &j); err != nil {
+			t.Fatalf("entente deals %s: %v\n%s%s", strings.Join(args, " "), err, out, errb)
+		}
+		if j.ParetoPackages == nil || *j.ParetoPackages != "21" || j.ParetoPoints != 3 {
+			t.Errorf("pareto_packages %v, pareto_points %d; want 21 and 3 whatever the limit", j.ParetoPackages, j.ParetoPoints)
+		}
+		return j, errb, code
+	}
+	key := func(p map[string]any) string {
+		return fmt.Sprintf("x=%v y=%v n=%v", p["x"], p["y"], p["n"])
+	}
+	t.Run("all", func(t *testing.T) {
+		j, errb, code := deals(t, "--limit", "0")
+		if code != 0 || !j.ParetoComplete {
+			t.Errorf("exit %d, pareto_complete %v; want 0, true\n%s", code, j.ParetoComplete, errb)
+		}
+		seen := map[string]bool{}
+		for i, e := range j.Pareto {
+			k := key(e.Package)
+			w, ok := want[k]
+			switch {
+			case seen[k]:
+				t.Errorf("pareto lists %s twice", k)
+			case !ok:
+				t.Errorf("pareto lists %s, which is not Pareto-optimal", k)
+			case e.Point != w.point || e.Packages != w.n || e.Utility["A"] != w.a || e.Utility["B"] != w.b:
+				t.Errorf("pareto entry %s: point %d, packages %s, utility %v; want %d, %s, A %g B %g", k, e.Point, e.Packages, e.Utility, w.point, w.n, w.a, w.b)
+			}
+			if i > 0 && e.Point < j.Pareto[i-1].Point {
+				t.Errorf("entry %s (point %d) after point %d", k, e.Point, j.Pareto[i-1].Point)
+			}
+			seen[k] = true
+		}
+		if len(seen) != len(want) || len(j.Pareto) != len(want) {
+			t.Errorf("pareto lists %d entries (%d distinct), want the %d Pareto-optimal packages", len(j.Pareto), len(seen), len(want))
+		}
+	})
+	t.Run("limit", func(t *testing.T) {
+		j, _, code := deals(t, "--limit", "4")
+		if code != 0 || len(j.Pareto) != 4 || j.ParetoComplete {
+			t.Errorf("--limit 4: exit %d, %d entries, pareto_complete %v; want 0, 4, false", code, len(j.Pareto), j.ParetoComplete)
+		}
+		for _, e := range j.Pareto {
+			if w, ok := want[key(e.Package)]; !ok || w.point != 0 {
+				t.Errorf("--limit 4 lists %s, want the first vector's packages", key(e.Package))
+			}
+		}
+	})
+	t.Run("cap", func(t *testing.T) {
+		defer func(n int) { maxParetoList = n }(maxParetoList)
+		maxParetoList = 5
+		j, errb, code := deals(t, "--limit", "0")
+		if code != 1 || len(j.Pareto) != 5 || j.ParetoComplete || !strings.Contains(errb, "listed the first 5") {
+			t.Errorf("--limit 0 over the cap: exit %d, %d entries, pareto_complete %v, stderr %q; want 1, 5, false, a note", code, len(j.Pareto), j.ParetoComplete, errb)
+		}
+		_, errb, code = run(t, "deals", file, "--limit", "6")
+		if code != 2 || !strings.Contains(errb, "between 0 and 5") {
+			t.Errorf("--limit over the cap: exit %d, stderr %q; want 2 and the range", code, errb)
+		}
+	})
+	t.Run("text", func(t *testing.T) {
+		out, errb, code := run(t, "deals", file, "--limit", "0")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb)
+		}
+		if !strings.Contains(out, "Pareto frontier: 21 Pareto-optimal packages on 3 utility vectors") {
+			t.Errorf("no frontier header:\n%s", out)
+		}
+		rows := 0
+		for k := range want {
+			if strings.Contains(out, k+"\n") {
+				rows++
+			}
+		}
+		if rows != len(want) || strings.Contains(out, "x=d y=q") {
+			t.Errorf("text lists %d of the %d frontier packages (or a dominated one):\n%s", rows, len(want), out)
+		}
+	})
 }

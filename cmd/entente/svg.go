@@ -11,9 +11,10 @@ import (
 	"github.com/entente-org/entente/dealspace"
 )
 
-// writeSVG draws the Pareto frontier for parties x and y: the utility each
-// frontier package gives them, the reservation lines, and the Nash,
-// Kalai-Smorodinsky and utilitarian packages.
+// writeSVG draws the Pareto frontier for parties x and y: one dot per
+// utility vector of the frontier (however many packages give it), the
+// reservation lines, and the Nash, Kalai-Smorodinsky and utilitarian
+// packages.
 func writeSVG(path, file string, r *dealspace.Result, x, y string) error {
 	xi, yi := -1, -1
 	for i, p := range r.Parties {
@@ -135,7 +136,7 @@ func writeSVG(path, file string, r *dealspace.Result, x, y string) error {
 	}
 	// Legend.
 	lx, ly := float64(left+pw+20), float64(top+10)
-	fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="#95a5a6"/><text x="%.1f" y="%.1f">frontier package</text>`+"\n", lx+7, ly, pointR, lx+20, ly+4)
+	fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="#95a5a6"/><text x="%.1f" y="%.1f">frontier utility vector</text>`+"\n", lx+7, ly, pointR, lx+20, ly+4)
 	ly += 22
 	for _, m := range marks {
 		b.WriteString(shape(m.shape, lx+7, ly, m.color))
@@ -153,7 +154,7 @@ func writeSVG(path, file string, r *dealspace.Result, x, y string) error {
 		notes = append(notes, "feasible: "+groupDigits(r.Feasible))
 	}
 	if r.Frontier != nil {
-		notes = append(notes, fmt.Sprintf("frontier: %d points", len(r.Frontier.Points)))
+		notes = append(notes, fmt.Sprintf("frontier: %d vectors, %s packages", len(r.Frontier.Points), groupDigits(r.Frontier.Packages)))
 	}
 	if len(r.Parties) > 2 {
 		notes = append(notes, fmt.Sprintf("projection of %d parties", len(r.Parties)))
