@@ -63,15 +63,12 @@ func (d *acledDecoder) next() (Record, error) {
 	ev.Admin1 = optional(rec, d.admin1)
 	ev.Location = optional(rec, d.location)
 	ev.Notes = optional(rec, d.notes)
-	if d.geoPrec >= 0 {
-		if ev.PrecisionPlace, msg = parseCode(rec[d.geoPrec], 1, 3, "ACLED geo_precision: 1 the place, 2 near it, 3 the region"); msg != "" {
-			return Record{}, t.fieldErr(d.geoPrec, "%s", msg)
-		}
+	var ferr *Error
+	if ev.PrecisionPlace, ferr = t.code(d.geoPrec, 1, 3, "ACLED geo_precision: 1 the place, 2 near it, 3 the region"); ferr != nil {
+		return Record{}, ferr
 	}
-	if d.timePrec >= 0 {
-		if ev.PrecisionDate, msg = parseCode(rec[d.timePrec], 1, 3, "ACLED time_precision: 1 the day, 2 the week, 3 the month"); msg != "" {
-			return Record{}, t.fieldErr(d.timePrec, "%s", msg)
-		}
+	if ev.PrecisionDate, ferr = t.code(d.timePrec, 1, 3, "ACLED time_precision: 1 the day, 2 the week, 3 the month"); ferr != nil {
+		return Record{}, ferr
 	}
 	r.Raw = t.raw()
 	return r, nil

@@ -357,6 +357,20 @@ func parseCount(s string, emptyOK bool) (int64, string) {
 }
 
 // parseCode parses a precision or category code in [lo, hi]; an empty
+// code parses the optional precision code in column i of the current
+// record (0 when the column is absent or empty), or returns the field's
+// error; meaning says what the valid codes are.
+func (t *csvTable) code(i int, lo, hi int64, meaning string) (int64, *Error) {
+	if i < 0 {
+		return 0, nil
+	}
+	n, msg := parseCode(t.rec[i], lo, hi, meaning)
+	if msg != "" {
+		return 0, t.fieldErr(i, "%s", msg)
+	}
+	return n, nil
+}
+
 // field is 0 (unknown).
 func parseCode(s string, lo, hi int64, meaning string) (int64, string) {
 	s = strings.TrimSpace(s)

@@ -72,24 +72,15 @@ func (d *ucdpDecoder) next() (Record, error) {
 	if ev.Lon, msg = parseCoord(rec[d.lon], 180); msg != "" {
 		return Record{}, t.fieldErr(d.lon, "%s", msg)
 	}
-	if d.adm1 >= 0 {
-		ev.Admin1 = strings.TrimSpace(rec[d.adm1])
+	ev.Admin1 = optional(rec, d.adm1)
+	ev.Location = optional(rec, d.where)
+	ev.Notes = optional(rec, d.headline)
+	var ferr *Error
+	if ev.PrecisionPlace, ferr = t.code(d.wherePrec, 1, 7, "UCDP where_prec: 1 exact place … 4 first-order region, 6 country, 7 waters or airspace"); ferr != nil {
+		return Record{}, ferr
 	}
-	if d.where >= 0 {
-		ev.Location = strings.TrimSpace(rec[d.where])
-	}
-	if d.headline >= 0 {
-		ev.Notes = strings.TrimSpace(rec[d.headline])
-	}
-	if d.wherePrec >= 0 {
-		if ev.PrecisionPlace, msg = parseCode(rec[d.wherePrec], 1, 7, "UCDP where_prec: 1 exact place … 4 first-order region, 6 country, 7 waters or airspace"); msg != "" {
-			return Record{}, t.fieldErr(d.wherePrec, "%s", msg)
-		}
-	}
-	if d.datePrec >= 0 {
-		if ev.PrecisionDate, msg = parseCode(rec[d.datePrec], 1, 5, "UCDP date_prec: 1 exact day … 5 more than a month"); msg != "" {
-			return Record{}, t.fieldErr(d.datePrec, "%s", msg)
-		}
+	if ev.PrecisionDate, ferr = t.code(d.datePrec, 1, 5, "UCDP date_prec: 1 exact day … 5 more than a month"); ferr != nil {
+		return Record{}, ferr
 	}
 	r.Raw = t.raw()
 	return r, nil
