@@ -180,26 +180,38 @@ func (c *compiler) compile() (*Rule, []Problem) {
 
 // index computes the rune offsets at which lines start.
 func (c *compiler) index() {
-	c.lines = []int{0}
-	n := 0
-	for _, r := range c.expr {
-		n++
+	c.lines, c.nrune = lineStarts(c.expr)
+}
+
+// lineStarts returns the rune offsets at which the lines of expr start
+// and its length in runes.
+func lineStarts(expr string) (lines []int, nrune int) {
+	lines = []int{0}
+	for _, r := range expr {
+		nrune++
 		if r == '\n' {
-			c.lines = append(c.lines, n)
+			lines = append(lines, nrune)
 		}
 	}
-	c.nrune = n
+	return lines, nrune
+}
+
+// locate clamps rune offset off into an expression of nrune runes whose
+// lines start at lines, and returns it with its 1-based line and column.
+func locate(lines []int, nrune, off int) (clamped, line, col int) {
+	off = max(0, min(off, nrune))
+	line = sort.Search(len(lines), func(i int) bool { return lines[i] > off })
+	return off, line, off - lines[line-1] + 1
 }
 
 // add records a problem at rune offset off (clamped into the expression).
 func (c *compiler) add(code string, off int, format string, args ...any) {
-	off = max(0, min(off, c.nrune))
-	line := sort.Search(len(c.lines), func(i int) bool { return c.lines[i] > off })
+	off, line, col := locate(c.lines, c.nrune, off)
 	c.probs = append(c.probs, Problem{
 		Code:   code,
 		Msg:    fmt.Sprintf(format, args...),
 		Line:   line,
-		Col:    off - c.lines[line-1] + 1,
+		Col:    col,
 		Offset: off,
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -98,26 +99,20 @@ type symc struct {
 	atoms []Lit
 	decls []*issueDecl
 	index map[atomKey]int32
-	scope []binding2
+	scope []symBinding
 	info  *celast.SourceInfo
 	lines []int
 	nrune int
 }
 
-type binding2 struct {
+type symBinding struct {
 	name string
 	val  sym
 }
 
 func compileClauses(r *Rule) (cnf CNF, err error) {
 	c := &symc{rule: r, b: newBDD(MaxDiagram), index: map[atomKey]int32{}, info: r.ast.SourceInfo()}
-	c.lines = []int{0}
-	for _, ch := range r.expr {
-		c.nrune++
-		if ch == '\n' {
-			c.lines = append(c.lines, c.nrune)
-		}
-	}
+	c.lines, c.nrune = lineStarts(r.expr)
 	defer func() {
 		if v := recover(); v != nil {
 			switch x := v.(type) {
@@ -145,9 +140,8 @@ func (c *symc) errAt(e celast.Expr, format string, args ...any) *UnsupportedErro
 			off = int(rg.Start)
 		}
 	}
-	off = max(0, min(off, c.nrune))
-	line := sort.Search(len(c.lines), func(i int) bool { return c.lines[i] > off })
-	return &UnsupportedError{Offset: off, Line: line, Col: off - c.lines[line-1] + 1, Msg: fmt.Sprintf(format, args...)}
+	off, line, col := locate(c.lines, c.nrune, off)
+	return &UnsupportedError{Offset: off, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (c *symc) fail(e celast.Expr, format string, args ...any) {
@@ -193,12 +187,7 @@ func (c *symc) atMost(d *issueDecl, t *big.Int) int32 {
 
 func boolSym(b int32) sym { return sym{k: sBool, b: b} }
 
-func constBool(v bool) sym {
-	if v {
-		return boolSym(bddTrue)
-	}
-	return boolSym(bddFalse)
-}
+func constBool(v bool) sym { return boolSym(constB(v)) }
 
 func intConst(n int64) sym     { return sym{k: sInt, cs: []scase{{cond: bddTrue, lin: linear{c: n}}}} }
 func strConst(s string) sym    { return sym{k: sString, cs: []scase{{cond: bddTrue, str: s}}} }
@@ -397,25 +386,9 @@ func sameCase(k symKind, x, y scase) bool {
 	case sString:
 		return x.str == y.str
 	case sInt:
-		if x.lin.c != y.lin.c || len(x.lin.terms) != len(y.lin.terms) {
-			return false
-		}
-		for i, t := range x.lin.terms {
-			if t != y.lin.terms[i] {
-				return false
-			}
-		}
-		return true
+		return x.lin.c == y.lin.c && slices.Equal(x.lin.terms, y.lin.terms)
 	case sList:
-		if len(x.elems) != len(y.elems) {
-			return false
-		}
-		for i := range x.elems {
-			if x.elems[i] != y.elems[i] {
-				return false
-			}
-		}
-		return true
+		return slices.Equal(x.elems, y.elems)
 	}
 	return false
 }
@@ -462,13 +435,8 @@ func (c *symc) merge(e celast.Expr, cond int32, a, b sym) sym {
 // extend returns short followed by the elements long has beyond it, each
 // present only under cond, when long starts with the elements of short.
 func (c *symc) extend(cond int32, long, short []*elem) ([]*elem, bool) {
-	if len(long) < len(short) {
+	if len(long) < len(short) || !slices.Equal(long[:len(short)], short) {
 		return nil, false
-	}
-	for i := range short {
-		if long[i] != short[i] {
-			return nil, false
-		}
 	}
 	out := append([]*elem(nil), short...)
 	for _, x := range long[len(short):] {
@@ -982,12 +950,12 @@ func (c *symc) comprehension(e celast.Expr) sym {
 	for i, x := range rng.cs {
 		accu := init
 		for _, el := range x.elems {
-			c.scope = append(c.scope, binding2{comp.AccuVar(), accu}, binding2{comp.IterVar(), el.val})
+			c.scope = append(c.scope, symBinding{comp.AccuVar(), accu}, symBinding{comp.IterVar(), el.val})
 			step := c.eval(comp.LoopStep())
 			c.scope = c.scope[:len(c.scope)-2]
 			accu = c.merge(e, el.present, step, accu)
 		}
-		c.scope = append(c.scope, binding2{comp.AccuVar(), accu})
+		c.scope = append(c.scope, symBinding{comp.AccuVar(), accu})
 		r := c.eval(comp.Result())
 		c.scope = c.scope[:len(c.scope)-1]
 		if i == 0 {
@@ -1120,14 +1088,11 @@ func (c *symc) falseUnder(n int32, assign map[int32]bool) bool {
 // of a single literal contradict each other on an issue's domain, returns
 // the false CNF.
 func simplify(cnf CNF, env *Env) CNF {
-	keyOf := func(l Lit) string {
-		return fmt.Sprintf("%s\x00%d\x00%s\x00%d\x00%v", l.Issue, l.Op, l.Option, l.N, l.Neg)
-	}
-	sets := make([]map[string]bool, len(cnf))
+	sets := make([]map[Lit]bool, len(cnf))
 	for i, cl := range cnf {
-		sets[i] = map[string]bool{}
+		sets[i] = map[Lit]bool{}
 		for _, l := range cl {
-			sets[i][keyOf(l)] = true
+			sets[i][l] = true
 		}
 	}
 	var out CNF
