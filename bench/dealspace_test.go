@@ -199,7 +199,6 @@ func BenchmarkLargeCount(b *testing.B) {
 			b.Fatalf("count = %v, %v; want a feasible space", res, err)
 		}
 		if i == 0 {
-			sp, _ := dealspace.New(s)
 			b.ReportMetric(float64(len(sp.RedLines())), "red-lines")
 			b.Logf("packages %v, feasible %v", sp.Packages(), res)
 		}

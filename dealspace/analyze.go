@@ -147,11 +147,7 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 			opts.Progress(pr)
 		}
 	}
-	all := append([]clause(nil), sp.hard...)
-	for _, cls := range sp.red {
-		all = append(all, cls...)
-	}
-	m, err := sp.compileMDD(ctx, all, opts.MaxNodes, func(n int) { progress(Progress{Stage: "diagram", Nodes: n}) })
+	m, err := sp.compileMDD(ctx, sp.ruleClauses(nil), opts.MaxNodes, func(n int) { progress(Progress{Stage: "diagram", Nodes: n}) })
 	if err != nil {
 		res.Incomplete = []string{"feasible", "conflicts", "relaxations", "bargaining", "frontier"}
 		return res, err
@@ -166,11 +162,7 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 		// the constraints consistent.
 		p := newSATProblem(sp)
 		if hc := sp.hardConflict(p); hc != nil {
-			ce := &ConstraintsError{}
-			for _, i := range hc {
-				ce.Constraints = append(ce.Constraints, sp.s.Constraints[i])
-			}
-			return nil, ce
+			return nil, &ConstraintsError{Constraints: hc}
 		}
 		return sp.explain(ctx, p, res, opts, progress)
 	}
@@ -218,18 +210,11 @@ func (sp *Space) explain(ctx context.Context, p *satProblem, res *Result, opts O
 		for _, r := range mcs {
 			drop[r] = true
 		}
-		cls := append([]clause(nil), sp.hard...)
-		for r, c := range sp.red {
-			if !drop[r] {
-				cls = append(cls, c...)
-			}
-		}
-		m, err := sp.compileMDD(ctx, cls, opts.MaxNodes, nil)
+		m, err := sp.compileMDD(ctx, sp.ruleClauses(drop), opts.MaxNodes, nil)
 		if err != nil {
-			if !complete {
-				return res, err
+			if complete { // else "relaxations" is already listed
+				res.Incomplete = append(res.Incomplete, "relaxations")
 			}
-			res.Incomplete = append(res.Incomplete, "relaxations")
 			return res, err
 		}
 		res.Relaxations = append(res.Relaxations, Relaxation{Drop: sp.lines(mcs), Opens: m.count})
@@ -262,7 +247,7 @@ func (sp *Space) bargain(ctx context.Context, m *mdd, res *Result, opts Options,
 		visits += 4096
 		progress(Progress{Stage: "bargaining", Visits: visits})
 	}
-	u, err := m.search(ctx, utilitarian(len(sp.parties)), opts.MaxSearch, tick)
+	u, err := m.search(ctx, utilitarian(), opts.MaxSearch, tick)
 	if err != nil || u == nil {
 		return err
 	}
@@ -289,13 +274,21 @@ func (sp *Space) bargain(ctx context.Context, m *mdd, res *Result, opts Options,
 
 // Count returns the number of feasible packages, and nothing else.
 func (sp *Space) Count(ctx context.Context, opts Options) (*big.Int, error) {
-	all := append([]clause(nil), sp.hard...)
-	for _, cls := range sp.red {
-		all = append(all, cls...)
-	}
-	m, err := sp.compileMDD(ctx, all, opts.MaxNodes, nil)
+	m, err := sp.compileMDD(ctx, sp.ruleClauses(nil), opts.MaxNodes, nil)
 	if err != nil {
 		return nil, err
 	}
 	return m.count, nil
+}
+
+// ruleClauses returns the clauses of the constraints and of the red lines
+// not dropped (drop nil: every red line).
+func (sp *Space) ruleClauses(drop []bool) []clause {
+	out := append([]clause(nil), sp.hard...)
+	for r, cls := range sp.red {
+		if drop == nil || !drop[r] {
+			out = append(out, cls...)
+		}
+	}
+	return out
 }

@@ -34,11 +34,6 @@ func FindContradictions(s *settlement.Settlement) (*Contradictions, error) {
 			out.RedLines = append(out.RedLines, sp.redLines[r])
 		}
 	}
-	if hc := sp.hardConflict(p); hc != nil {
-		out.Constraints = []*settlement.Constraint{}
-		for _, i := range hc {
-			out.Constraints = append(out.Constraints, s.Constraints[i])
-		}
-	}
+	out.Constraints = sp.hardConflict(p)
 	return out, nil
 }

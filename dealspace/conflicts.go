@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/crillab/gophersat/solver"
+	"github.com/entente-org/entente/settlement"
 )
 
 // explore enumerates the minimal conflicts (minimal unsatisfiable sets of
@@ -188,10 +189,11 @@ func sortSets(sets [][]int) {
 	})
 }
 
-// hardConflict returns a minimal set of constraints (indices into
-// s.Constraints) that no package satisfies, when the constraints
-// contradict each other; nil otherwise.
-func (sp *Space) hardConflict(p *satProblem) []int {
+// hardConflict returns a minimal set of constraints that no package
+// satisfies, in file order, when the constraints contradict each other
+// (empty, not nil, when no package satisfies the issues' domains); nil
+// otherwise.
+func (sp *Space) hardConflict(p *satProblem) []*settlement.Constraint {
 	keep := make([]bool, len(p.hardSel))
 	for i := range keep {
 		keep[i] = true
@@ -205,14 +207,11 @@ func (sp *Space) hardConflict(p *satProblem) []int {
 			keep[i] = true
 		}
 	}
-	var out []int
+	out := []*settlement.Constraint{}
 	for i, k := range keep {
 		if k {
-			out = append(out, i)
+			out = append(out, sp.s.Constraints[i])
 		}
-	}
-	if out == nil {
-		out = []int{}
 	}
 	return out
 }

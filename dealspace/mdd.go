@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 )
 
@@ -28,7 +29,6 @@ type node struct {
 	state []int32
 	edges []edge
 	count *big.Int
-	id    int32 // index in its layer
 	// Filled for optimisation: best possible suffix utility per party,
 	// and of the sum of utilities.
 	maxSuf []int64
@@ -152,10 +152,7 @@ func (sp *Space) compileMDD(ctx context.Context, clauses []clause, maxNodes int,
 			layer = append(layer, n)
 		}
 		// A deterministic order: by state.
-		sort.Slice(layer, func(i, j int) bool { return lessState(layer[i].state, layer[j].state) })
-		for i, n := range layer {
-			n.id = int32(i)
-		}
+		slices.SortFunc(layer, func(a, b *node) int { return slices.Compare(a.state, b.state) })
 		m.layers[l+1] = layer
 		if tick != nil {
 			tick(total)
@@ -163,15 +160,6 @@ func (sp *Space) compileMDD(ctx context.Context, clauses []clause, maxNodes int,
 	}
 	m.countPaths()
 	return m, nil
-}
-
-func lessState(a, b []int32) bool {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
-	}
-	return len(a) < len(b)
 }
 
 // countPaths counts the packages below each node and drops the edges that

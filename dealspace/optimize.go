@@ -171,7 +171,6 @@ type Solution struct {
 
 // objective is what a search maximises over the bargaining set.
 type objective struct {
-	name  string
 	value func(u []int64) float64          // of a full utility vector
 	bound func(u []int64, n *node) float64 // u: prefix + base
 }
@@ -370,9 +369,8 @@ func (m *mdd) solutionOf(vals []uint64, u []int64, value float64) *Solution {
 	return sol
 }
 
-func utilitarian(np int) objective {
+func utilitarian() objective {
 	return objective{
-		name:  "utilitarian",
 		value: func(u []int64) float64 { return float64(sum(u)) / Scale },
 		bound: func(u []int64, n *node) float64 { return float64(sum(u)+n.maxSum) / Scale },
 	}
@@ -380,7 +378,6 @@ func utilitarian(np int) objective {
 
 func bestFor(q int) objective {
 	return objective{
-		name:  "best",
 		value: func(u []int64) float64 { return float64(u[q]) },
 		bound: func(u []int64, n *node) float64 { return float64(u[q] + n.maxSuf[q]) },
 	}
@@ -388,7 +385,6 @@ func bestFor(q int) objective {
 
 func nash(res []int64) objective {
 	return objective{
-		name: "nash",
 		value: func(u []int64) float64 {
 			prod := 1.0
 			for p, x := range u {
@@ -409,7 +405,6 @@ func nash(res []int64) objective {
 func kalai(res, best []int64) objective {
 	ratio := func(p int, x int64) float64 { return float64(x-res[p]) / float64(best[p]-res[p]) }
 	return objective{
-		name: "kalai",
 		value: func(u []int64) float64 {
 			m := math.Inf(1)
 			for p, x := range u {

@@ -132,21 +132,7 @@ func (p *satProblem) addGuarded(sel int, cl clause) {
 // red lines for which keep is true, and returns the class of each
 // variable in one such package.
 func (p *satProblem) solve(keep []bool) (bool, []int) {
-	if p.empty {
-		return false, nil
-	}
-	assume := []solver.Lit{solver.IntToLit(int32(p.truth))}
-	for _, s := range p.hardSel {
-		assume = append(assume, solver.IntToLit(int32(s)))
-	}
-	for i, s := range p.redSel {
-		l := solver.IntToLit(int32(s))
-		if !keep[i] {
-			l = l.Negation()
-		}
-		assume = append(assume, l)
-	}
-	return p.solveWith(assume)
+	return p.solveSome(nil, keep)
 }
 
 // solveHard is solve over the constraints given by keepHard alone.
@@ -155,7 +141,8 @@ func (p *satProblem) solveHard(keepHard []bool) bool {
 	return ok
 }
 
-// solveSome is solve over the constraints and red lines kept.
+// solveSome is solve over the constraints and red lines kept; a nil
+// keepHard keeps every constraint.
 func (p *satProblem) solveSome(keepHard, keepRed []bool) (bool, []int) {
 	if p.empty {
 		return false, nil
@@ -163,7 +150,7 @@ func (p *satProblem) solveSome(keepHard, keepRed []bool) (bool, []int) {
 	assume := []solver.Lit{solver.IntToLit(int32(p.truth))}
 	for i, s := range p.hardSel {
 		l := solver.IntToLit(int32(s))
-		if !keepHard[i] {
+		if keepHard != nil && !keepHard[i] {
 			l = l.Negation()
 		}
 		assume = append(assume, l)
@@ -175,10 +162,6 @@ func (p *satProblem) solveSome(keepHard, keepRed []bool) (bool, []int) {
 		}
 		assume = append(assume, l)
 	}
-	return p.solveWith(assume)
-}
-
-func (p *satProblem) solveWith(assume []solver.Lit) (bool, []int) {
 	satMu.Lock()
 	defer satMu.Unlock()
 	if p.s.Assume(assume) == solver.Unsat {

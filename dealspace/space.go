@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -97,13 +99,7 @@ func (b bitset) has(i int) bool { return b[i/64]&(1<<(uint(i)%64)) != 0 }
 func (b bitset) add(i int)      { b[i/64] |= 1 << (uint(i) % 64) }
 func (b bitset) count() (n int) {
 	for _, w := range b {
-		n += popcount(w)
-	}
-	return n
-}
-func popcount(w uint64) (n int) {
-	for ; w != 0; w &= w - 1 {
-		n++
+		n += bits.OnesCount64(w)
 	}
 	return n
 }
@@ -232,9 +228,7 @@ func newSpace(s *settlement.Settlement) (*Space, error) {
 			}
 		}
 	}
-	if err := sp.makeClasses(byIssue, lits); err != nil {
-		return nil, err
-	}
+	sp.makeClasses(byIssue, lits)
 	for i, cnf := range hardCNF {
 		for _, cl := range sp.clauses(byIssue, cnf) {
 			sp.hard = append(sp.hard, cl)
@@ -274,7 +268,7 @@ func (sp *Space) holds(v *variable, l rules.Lit, k uint64) bool {
 
 // makeClasses partitions each variable's values by the literals that
 // mention it.
-func (sp *Space) makeClasses(byIssue map[string][]int, lits []rules.Lit) error {
+func (sp *Space) makeClasses(byIssue map[string][]int, lits []rules.Lit) {
 	// cuts[v] holds the value indices after which a new class starts, and
 	// isolated values (each its own class).
 	after := make([]map[uint64]bool, len(sp.vars))
@@ -349,7 +343,6 @@ func (sp *Space) makeClasses(byIssue map[string][]int, lits []rules.Lit) error {
 		}
 		v.classes = append(v.classes, &class{spans: [][2]uint64{{lo, v.n - 1}}, size: v.n - lo})
 	}
-	return nil
 }
 
 // rangeIndex returns the index of value n of a range issue.
@@ -410,17 +403,16 @@ func (sp *Space) clauses(byIssue map[string][]int, cnf rules.CNF) []clause {
 // makeUtilities splits each class into value classes and computes each
 // party's fixed-point contributions.
 func (sp *Space) makeUtilities() error {
-	var us []*settlement.Utility
 	for _, p := range sp.s.Positions {
 		if p.Utility == nil {
 			continue
 		}
 		sp.parties = append(sp.parties, p.Party)
-		us = append(us, p.Utility)
 		sp.res = append(sp.res, fix(p.Reservation))
 		sp.resv = append(sp.resv, p.Reservation)
 		sp.utils = append(sp.utils, p.Utility)
 	}
+	us := sp.utils
 	np := len(us)
 	sp.base = make([]int64, np)
 	empty := []string{}
@@ -518,7 +510,7 @@ func (sp *Space) makeUtilities() error {
 						hi = breaks[i] - 1
 					}
 					a, b := util(lo), util(hi)
-					if vecKey(a) == vecKey(b) {
+					if slices.Equal(a, b) {
 						add(a, hi-lo+1, lo)
 					} else {
 						if hi-lo+1 > MaxValueClasses {

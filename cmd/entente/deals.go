@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/big"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -283,16 +284,26 @@ func toDealsJSON(file string, r *dealspace.Result, rows []paretoRow, limit int, 
 		j.Conflicts = append(j.Conflicts, redLinesJSON(c))
 	}
 	j.RelaxationCount = len(r.Relaxations)
+	j.SmallestRelaxing = smallestDrop(r.Relaxations)
 	for i, x := range r.Relaxations {
-		if j.SmallestRelaxing == 0 || len(x.Drop) < j.SmallestRelaxing {
-			j.SmallestRelaxing = len(x.Drop)
-		}
 		if limit > 0 && i >= limit {
-			continue
+			break
 		}
 		j.Relaxations = append(j.Relaxations, relaxationJSON{Drop: redLinesJSON(x.Drop), Opens: x.Opens.String(), Size: len(x.Drop)})
 	}
 	return j
+}
+
+// smallestDrop returns the fewest red lines any relaxation drops, or 0
+// when there is none.
+func smallestDrop(rs []dealspace.Relaxation) int {
+	n := 0
+	for _, x := range rs {
+		if n == 0 || len(x.Drop) < n {
+			n = len(x.Drop)
+		}
+	}
+	return n
 }
 
 func redLinesJSON(ls []dealspace.RedLine) []redLineJSON {
@@ -351,11 +362,7 @@ func printConflicts(w io.Writer, r *dealspace.Result, limit int) {
 	if len(r.Relaxations) == 0 {
 		return
 	}
-	smallest := len(r.Relaxations[0].Drop)
-	for _, x := range r.Relaxations {
-		smallest = min(smallest, len(x.Drop))
-	}
-	fmt.Fprintf(w, "\nRelaxations: %s of red lines whose removal opens room, by packages opened (the smallest drop %d)", plural(len(r.Relaxations), "minimal set"), smallest)
+	fmt.Fprintf(w, "\nRelaxations: %s of red lines whose removal opens room, by packages opened (the smallest drop %d)", plural(len(r.Relaxations), "minimal set"), smallestDrop(r.Relaxations))
 	if len(r.Relaxations) > limit && limit > 0 {
 		fmt.Fprintf(w, " (first %d shown)", limit)
 	}
@@ -390,7 +397,7 @@ func printSolutions(w io.Writer, r *dealspace.Result) {
 		return
 	}
 	if r.Utilitarian == nil {
-		if contains(r.Incomplete, "bargaining") {
+		if slices.Contains(r.Incomplete, "bargaining") {
 			return
 		}
 		fmt.Fprintf(w, "\nNo feasible package gives every party more than its reservation: no Nash, Kalai-Smorodinsky or utilitarian package.\n")
@@ -465,15 +472,6 @@ func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow) {
 		fmt.Fprintf(tw, "%s\n", sp.Describe(row.sol.Package))
 	}
 	tw.Flush()
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // groupDigits writes a count with thousands separators.
