@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -501,13 +500,7 @@ type progress struct {
 }
 
 func newProgress(stderr io.Writer) *progress {
-	p := &progress{w: stderr, start: time.Now()}
-	if f, ok := stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.on = true
-		}
-	}
-	return p
+	return &progress{w: stderr, start: time.Now(), on: isTerminal(stderr)}
 }
 
 func (p *progress) report(pr dealspace.Progress) {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 )
@@ -23,17 +22,6 @@ type ingestBar struct {
 // newIngestBar returns a progress bar on stderr if it is a terminal.
 func newIngestBar(stderr io.Writer) *ingestBar {
 	return &ingestBar{w: stderr, on: isTerminal(stderr)}
-}
-
-// isTerminal reports whether w is a character device (a terminal) and the
-// terminal is not "dumb".
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // reader starts a new file and counts the bytes read from r.
