@@ -185,11 +185,9 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 
 // explain finds the conflicts and relaxations of an infeasible space.
 func (sp *Space) explain(ctx context.Context, p *satProblem, res *Result, opts Options, progress func(Progress)) (*Result, error) {
-	var nm, nc int
-	muses, mcses, complete := sp.explore(ctx, p, opts.MaxConflicts, func() {
+	muses, mcses, complete := sp.explore(ctx, p, opts.MaxConflicts, func(nm, nc int) {
 		progress(Progress{Stage: "conflicts", Conflicts: nm, Relaxations: nc})
 	})
-	nm, nc = len(muses), len(mcses)
 	for _, m := range muses {
 		res.Conflicts = append(res.Conflicts, sp.lines(m))
 	}

@@ -18,7 +18,7 @@ import (
 // conflict; each result blocks its region of the map. Enumeration stops
 // early after maxConflicts conflicts (0: no limit) or when ctx ends;
 // complete reports whether every conflict and relaxation was found.
-func (sp *Space) explore(ctx context.Context, p *satProblem, maxConflicts int, tick func()) (muses, mcses [][]int, complete bool) {
+func (sp *Space) explore(ctx context.Context, p *satProblem, maxConflicts int, tick func(conflicts, relaxations int)) (muses, mcses [][]int, complete bool) {
 	n := len(sp.red)
 	var blocks [][]int // map clauses over red-line indices + 1 (negative: not kept)
 	for {
@@ -26,7 +26,7 @@ func (sp *Space) explore(ctx context.Context, p *satProblem, maxConflicts int, t
 			return muses, mcses, false
 		}
 		if tick != nil {
-			tick()
+			tick(len(muses), len(mcses))
 		}
 		seed, ok := mapSeed(n, blocks)
 		if !ok {
