@@ -59,8 +59,7 @@ func scanEvent(r scanner, ev *store.Event, extra ...any) error {
 }
 
 func (t *tx) SchemaVersion(ctx context.Context) (int, error) {
-	var v int
-	err := t.q.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
+	v, err := version(ctx, t.q)
 	return v, t.s.wrap("read schema version", err)
 }
 
@@ -160,16 +159,11 @@ func (t *tx) Batches(ctx context.Context) ([]store.Batch, error) {
 	return out, t.s.wrap("read batches", rows.Err())
 }
 
-// bounds returns a filter's days for a BETWEEN over a date column.
-func bounds(f store.Filter) (from, to string) {
-	return f.Bounds()
-}
-
 func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
 	if err := f.Check(); err != nil {
 		return nil, fmt.Errorf("tally: %w", err)
 	}
-	from, to := bounds(f)
+	from, to := f.Bounds()
 	out := store.Tally{Sources: map[string]int64{}}
 	rows, err := t.q.Query(ctx, `SELECT source, sum(events)::bigint, sum(unattributed)::bigint FROM day_totals
 		WHERE day BETWEEN $1::date AND $2::date GROUP BY source`, from, to)
@@ -278,7 +272,7 @@ func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]sto
 	if err := f.Check(); err != nil {
 		return nil, fmt.Errorf("unattributed events: %w", err)
 	}
-	from, to := bounds(f)
+	from, to := f.Bounds()
 	var lim any
 	if limit > 0 {
 		lim = limit
@@ -377,7 +371,7 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 			}
 			b.Queue(`UPDATE events SET side = $1, other_side = $2, zone = $3, distance_km = $4,
 				violations = $5, violating = $6, unattributed = $7, classifier = $8 WHERE id = $9`,
-				ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
+				ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, stringsJSON(ev.Violations),
 				len(ev.Violations) > 0, ev.Unattributed, cid, ids[i])
 			b.Queue(`INSERT INTO touched_days (day) VALUES ($1::date) ON CONFLICT DO NOTHING`, ev.Day())
 		}
@@ -389,20 +383,12 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 	}
 }
 
-// violationsJSON encodes rule ids for the violations column.
-func violationsJSON(v []string) string {
+// stringsJSON encodes a list of strings (rule ids, column names) as a JSON
+// array for a text column.
+func stringsJSON(v []string) string {
 	if len(v) == 0 {
 		return "[]"
 	}
 	b, _ := json.Marshal(v) // []string always encodes
-	return string(b)
-}
-
-// columnsJSON encodes a batch's column names for the columns column.
-func columnsJSON(c []string) string {
-	if len(c) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(c) // []string always encodes
 	return string(b)
 }

@@ -334,6 +334,9 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 			if err := fn(ev); err != nil {
 				return n, fmt.Errorf("reclassify event %s: %w", ev.Key(), err)
 			}
+			if err := store.CheckEvent(ev, ev.Source, 0); err != nil { // sorts violations
+				return n, err
+			}
 			if err := w.classify(ctx, ids[i], ev); err != nil {
 				return n, err
 			}
@@ -341,13 +344,4 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 		}
 		last = ids[len(ids)-1]
 	}
-}
-
-// columnsJSON encodes a batch's column names for the columns column.
-func columnsJSON(c []string) string {
-	if len(c) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(c) // []string always encodes
-	return string(b)
 }
