@@ -331,28 +331,24 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 // that the release did not hold.
 func (t *tx) deleteMissing(ctx context.Context, w *writer, nb store.NewBatch, seen map[string]int64) (int64, error) {
 	from, to := store.Filter{From: nb.From, To: nb.To}.Bounds()
-	rows, err := t.q.QueryContext(ctx, `SELECT id, source_id, day FROM events WHERE source = ? AND day BETWEEN ? AND ?`, nb.Source, from, to)
-	if err != nil {
-		return 0, t.s.wrap("find events the release drops", err)
-	}
 	type gone struct {
 		id       int64
 		key, day string
 	}
 	var drop []gone
-	for rows.Next() {
-		var g gone
-		if err := rows.Scan(&g.id, &g.key, &g.day); err != nil {
-			rows.Close()
-			return 0, t.s.wrap("find events the release drops", err)
-		}
-		if _, ok := seen[g.key]; !ok {
-			drop = append(drop, g)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, t.s.wrap("find events the release drops", err)
+	err := t.each(ctx, "find events the release drops", `SELECT id, source_id, day FROM events WHERE source = ? AND day BETWEEN ? AND ?`,
+		[]any{nb.Source, from, to}, func(r scanner) error {
+			var g gone
+			if err := r.Scan(&g.id, &g.key, &g.day); err != nil {
+				return err
+			}
+			if _, ok := seen[g.key]; !ok {
+				drop = append(drop, g)
+			}
+			return nil
+		})
+	if err != nil {
+		return 0, err
 	}
 	for _, g := range drop {
 		if err := w.remove(ctx, g.id, g.day, nb.Source+"/"+g.key); err != nil {
