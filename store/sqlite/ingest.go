@@ -104,7 +104,8 @@ func (w *writer) values(ev *store.Event, digest []byte, day string, extra ...any
 		ev.Notes, nonNil(ev.Raw), digest, w.batch,
 		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, stringsJSON(ev.Violations),
 		len(ev.Violations) > 0, ev.Unattributed, w.cid)
-	return append(w.args, extra...)
+	w.args = append(w.args, extra...)
+	return w.args
 }
 
 // add inserts the event unless its key is stored, and reports whether it
