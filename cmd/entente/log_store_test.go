@@ -59,12 +59,7 @@ func logBackends(t *testing.T) []logBackend {
 					t.Fatal(err)
 				}
 			}
-			for n := 1; strings.Contains(q, "?"); n++ {
-				q = strings.Replace(q, "?", fmt.Sprintf("$%d", n), 1)
-			}
-			if _, err := conn.Exec(ctx, q, args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
+			pgtest.Exec(t, conn, q, args...)
 		}},
 	}
 }

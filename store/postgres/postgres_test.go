@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -40,12 +39,7 @@ func TestConformance(t *testing.T) {
 				conns[name] = conn
 				t.Cleanup(func() { conn.Close(ctx); delete(conns, name) })
 			}
-			for n := 1; strings.Contains(query, "?"); n++ {
-				query = strings.Replace(query, "?", fmt.Sprintf("$%d", n), 1)
-			}
-			if _, err := conn.Exec(ctx, query, args...); err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
+			pgtest.Exec(t, conn, query, args...)
 		},
 	})
 }
