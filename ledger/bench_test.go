@@ -38,7 +38,6 @@ func BenchmarkAppend(b *testing.B) {
 		batch[i] = testLeaf(i)
 	}
 	l, _ := New(&Memory{}, DefaultOptions())
-	b.ResetTimer()
 	for b.Loop() {
 		if _, err := l.Append(ctx, batch...); err != nil {
 			b.Fatal(err)

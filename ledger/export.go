@@ -170,12 +170,18 @@ func (e *exportReader) tile(t tlog.Tile) ([]byte, error) {
 		return d, e.errs[t]
 	}
 	d, err := fs.ReadFile(e.fsys, TilePath(t))
+	e.keep(t, d, err)
+	return e.tiles[t], e.errs[t]
+}
+
+// keep caches tile t as read: its data, or the error of a tile that could
+// not be read or is not t.W hashes long.
+func (e *exportReader) keep(t tlog.Tile, d []byte, err error) {
 	if err == nil && len(d) != t.W*tlog.HashSize {
 		err = fmt.Errorf("%d bytes, want %d (%d hashes)", len(d), t.W*tlog.HashSize, t.W)
 		d = nil
 	}
 	e.tiles[t], e.errs[t] = d, err
-	return d, err
 }
 
 // Height implements tlog.TileReader.
@@ -329,11 +335,7 @@ func VerifyExport(fsys fs.FS, opts VerifyOptions) (*Report, error) {
 		for k := range batch {
 			f := &batch[k]
 			t := f.t
-			if f.terr == nil && len(f.tile) != t.W*tlog.HashSize {
-				f.terr = fmt.Errorf("%d bytes, want %d (%d hashes)", len(f.tile), t.W*tlog.HashSize, t.W)
-				f.tile = nil
-			}
-			er.tiles[t], er.errs[t] = f.tile, f.terr
+			er.keep(t, f.tile, f.terr)
 			if f.berr != nil {
 				continue
 			}

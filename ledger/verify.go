@@ -258,15 +258,6 @@ func (c *checker) checkpoint(name string, seq int64, msg []byte, held bool) {
 	}
 }
 
-// addLeaves re-hashes leaves start … start+len(raw)-1 and compares their
-// stored hashes with claimed (which returns false for an index it does not
-// hold). Decoding and leaf hashing run on every core; the tree is built in
-// order.
-func (c *checker) addLeaves(start int64, raw [][]byte, claimed func(int64) (tlog.Hash, bool), where func(level int, lo, hi int64) string) {
-	hashes, errs := hashLeaves(raw)
-	c.addHashed(start, hashes, errs, claimed, where)
-}
-
 // hashLeaves decodes and hashes leaves on every core.
 func hashLeaves(raw [][]byte) ([]tlog.Hash, []error) {
 	leafHashes := make([]tlog.Hash, len(raw))
@@ -281,7 +272,10 @@ func hashLeaves(raw [][]byte) ([]tlog.Hash, []error) {
 }
 
 // addHashed adds leaves start … start+len(leafHashes)-1, given their hashes
-// and decoding errors, to the re-derived tree (see addLeaves).
+// and decoding errors (from hashLeaves), to the re-derived tree, in order,
+// and compares every stored hash it derives with claimed (which returns
+// false for an index it does not hold). where names, for a problem, the
+// file that holds a leaf or a hash ("" in storage).
 func (c *checker) addHashed(start int64, leafHashes []tlog.Hash, decodeErrs []error, claimed func(int64) (tlog.Hash, bool), where func(level int, lo, hi int64) string) {
 	for k, h := range leafHashes {
 		i := start + int64(k)
@@ -576,7 +570,6 @@ func (l *Log) check(ctx context.Context, c *checker) (*Report, error) {
 			return err
 		}
 		c.hashes = make(hashSlice, 0, tlog.StoredHashCount(size))
-		nowhere := func(int, int64, int64) string { return "" }
 		for start := int64(0); start < size; start += int64(l.opts.ReadBatch) {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -596,14 +589,14 @@ func (l *Log) check(ctx context.Context, c *checker) (*Report, error) {
 					if err != nil {
 						return err
 					}
-					l.compare(ctx, c, r, i, one, nowhere)
+					c.compare(ctx, r, i, one)
 				}
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			l.compare(ctx, c, r, start, raw, nowhere)
+			c.compare(ctx, r, start, raw)
 		}
 		c.finish(size, func(tlog.Tree) tlog.HashReader { return hashReader(ctx, r) })
 		return nil
@@ -614,8 +607,9 @@ func (l *Log) check(ctx context.Context, c *checker) (*Report, error) {
 	return &c.rep, nil
 }
 
-// compare re-hashes leaves read from storage against their stored hashes.
-func (l *Log) compare(ctx context.Context, c *checker, r Reader, start int64, raw [][]byte, where func(int, int64, int64) string) {
+// compare re-hashes leaves read from storage, on every core, and adds them
+// to the re-derived tree against their stored hashes.
+func (c *checker) compare(ctx context.Context, r Reader, start int64, raw [][]byte) {
 	lo := tlog.StoredHashIndex(0, start)
 	hi := tlog.StoredHashIndex(0, start+int64(len(raw)))
 	idx := make([]int64, 0, hi-lo)
@@ -627,10 +621,11 @@ func (l *Log) compare(ctx context.Context, c *checker, r Reader, start int64, ra
 		c.leafProblem(Problem{Code: ProblemStoredHash, Index: start, Message: fmt.Sprintf("the stored hashes of leaves %d-%d cannot be read: %v", start, start+int64(len(raw))-1, err)})
 		stored = nil
 	}
-	c.addLeaves(start, raw, func(x int64) (tlog.Hash, bool) {
+	hashes, errs := hashLeaves(raw)
+	c.addHashed(start, hashes, errs, func(x int64) (tlog.Hash, bool) {
 		if stored == nil || x < lo || x >= hi {
 			return tlog.Hash{}, false
 		}
 		return stored[x-lo], true
-	}, where)
+	}, func(int, int64, int64) string { return "" })
 }

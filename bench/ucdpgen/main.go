@@ -56,10 +56,16 @@ func run(out io.Writer, from string, n int, seed uint64) error {
 	for i, h := range header {
 		col[h] = i
 	}
-	for _, c := range []string{"id", "date_start", "date_end", "latitude", "longitude", "year"} {
-		if _, ok := col[c]; !ok {
-			return fmt.Errorf("%s: no column %s", from, c)
+	var id, dateStart, dateEnd, latitude, longitude, year int
+	for _, c := range []struct {
+		name string
+		i    *int
+	}{{"id", &id}, {"date_start", &dateStart}, {"date_end", &dateEnd}, {"latitude", &latitude}, {"longitude", &longitude}, {"year", &year}} {
+		i, ok := col[c.name]
+		if !ok {
+			return fmt.Errorf("%s: no column %s", from, c.name)
 		}
+		*c.i = i
 	}
 	wkt, hasWKT := col["geom_wkt"]
 	rng := rand.New(rand.NewPCG(seed, seed+1))
@@ -71,26 +77,26 @@ func run(out io.Writer, from string, n int, seed uint64) error {
 	row := make([]string, len(header))
 	for i := range n {
 		copy(row, rows[rng.IntN(len(rows))])
-		start, err1 := time.Parse(layout, row[col["date_start"]])
-		end, err2 := time.Parse(layout, row[col["date_end"]])
-		when, err3 := time.Parse(layout, rows[rng.IntN(len(rows))][col["date_start"]])
+		start, err1 := time.Parse(layout, row[dateStart])
+		end, err2 := time.Parse(layout, row[dateEnd])
+		when, err3 := time.Parse(layout, rows[rng.IntN(len(rows))][dateStart])
 		if err1 == nil && err2 == nil && err3 == nil {
-			row[col["date_start"]] = when.Format(layout)
-			row[col["date_end"]] = when.Add(end.Sub(start)).Format(layout)
-			row[col["year"]] = strconv.Itoa(when.Year())
+			row[dateStart] = when.Format(layout)
+			row[dateEnd] = when.Add(end.Sub(start)).Format(layout)
+			row[year] = strconv.Itoa(when.Year())
 		}
-		lat, err1 := strconv.ParseFloat(row[col["latitude"]], 64)
-		lon, err2 := strconv.ParseFloat(row[col["longitude"]], 64)
+		lat, err1 := strconv.ParseFloat(row[latitude], 64)
+		lon, err2 := strconv.ParseFloat(row[longitude], 64)
 		if err1 == nil && err2 == nil {
 			lat = clamp(lat+(rng.Float64()-0.5)*0.09, -90, 90)
 			lon = clamp(lon+(rng.Float64()-0.5)*0.13, -180, 180)
-			row[col["latitude"]] = strconv.FormatFloat(lat, 'f', 6, 64)
-			row[col["longitude"]] = strconv.FormatFloat(lon, 'f', 6, 64)
+			row[latitude] = strconv.FormatFloat(lat, 'f', 6, 64)
+			row[longitude] = strconv.FormatFloat(lon, 'f', 6, 64)
 			if hasWKT {
-				row[wkt] = fmt.Sprintf("POINT (%s %s)", row[col["longitude"]], row[col["latitude"]])
+				row[wkt] = fmt.Sprintf("POINT (%s %s)", row[longitude], row[latitude])
 			}
 		}
-		row[col["id"]] = strconv.Itoa(10_000_000 + i)
+		row[id] = strconv.Itoa(10_000_000 + i)
 		if err := w.Write(row); err != nil {
 			return err
 		}

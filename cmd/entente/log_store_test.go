@@ -59,12 +59,7 @@ func logBackends(t *testing.T) []logBackend {
 					t.Fatal(err)
 				}
 			}
-			for n := 1; strings.Contains(q, "?"); n++ {
-				q = strings.Replace(q, "?", fmt.Sprintf("$%d", n), 1)
-			}
-			if _, err := conn.Exec(ctx, q, args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
+			pgtest.Exec(t, conn, q, args...)
 		}},
 	}
 }
@@ -245,7 +240,7 @@ func TestLogAppendProcesses(t *testing.T) {
 func TestMonitorRecordsInLog(t *testing.T) {
 	ged := realFile(t, "ucdp-ged-ukraine-2014-2019.csv")
 	set := copyExample(t, "minsk-2015")
-	out, errs, code := cli(t, "monitor", "ingest", "--settlement", set, ged, "--json")
+	out, errs, code := run(t, "monitor", "ingest", "--settlement", set, ged, "--json")
 	if code != 0 {
 		t.Fatalf("monitor ingest: exit %d\n%s", code, errs)
 	}
@@ -258,7 +253,7 @@ func TestMonitorRecordsInLog(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &ing); err != nil || len(ing.Files) != 1 || ing.Files[0].LogIndex == nil || *ing.Files[0].LogIndex != 0 {
 		t.Fatalf("monitor ingest --json = %s, want log_index 0", out)
 	}
-	out, _, code = cli(t, "monitor", "report", "--settlement", set, "--json")
+	out, _, code = run(t, "monitor", "report", "--settlement", set, "--json")
 	var rep struct {
 		Events   int64
 		LogIndex *int64 `json:"log_index"`
@@ -267,7 +262,7 @@ func TestMonitorRecordsInLog(t *testing.T) {
 		t.Fatalf("monitor report --json: exit %d, log_index %v, %v", code, rep.LogIndex, err)
 	}
 	// A repeated ingest stores nothing and records nothing.
-	out, _, _ = cli(t, "monitor", "ingest", "--settlement", set, ged, "--json")
+	out, _, _ = run(t, "monitor", "ingest", "--settlement", set, ged, "--json")
 	if strings.Contains(out, "log_index") {
 		t.Errorf("a duplicate ingest was recorded: %s", out)
 	}
@@ -299,7 +294,7 @@ func TestMonitorRecordsInLog(t *testing.T) {
 	wantExit(t, 0, "log", "verify", "--settlement", set, "--key", filepath.Join(keys, "minsk-mission.pub"))
 	// A failed ingest records nothing either.
 	bad := writeLogFile(t, filepath.Join(t.TempDir(), "bad.csv"), "not,a,ucdp\nfile,at,all\n")
-	if _, _, code := cli(t, "monitor", "ingest", "--settlement", set, bad); code == 0 {
+	if _, _, code := run(t, "monitor", "ingest", "--settlement", set, bad); code == 0 {
 		t.Fatalf("ingest of a bad file succeeded")
 	}
 	out, _ = wantExit(t, 0, "log", "show", "--settlement", set, "--json")

@@ -66,6 +66,23 @@ func addMonitorFlags(fs interface {
 	}
 }
 
+// open opens the store --db names (by default the SQLite file beside
+// --settlement) with the --lock-timeout, and returns it with the --db
+// value it opened. mustExist refuses to create a SQLite file.
+func (mf monitorFlags) open(ctx context.Context, mustExist bool) (store.Store, string, error) {
+	db := *mf.db
+	if db == "" {
+		db = defaultDB(*mf.settlement)
+	}
+	opts := store.DefaultOptions()
+	opts.LockTimeout = *mf.lockWait
+	st, err := openStore(ctx, db, opts, mustExist)
+	if err != nil {
+		return nil, "", storeError(err)
+	}
+	return st, db, nil
+}
+
 // defaultDB returns the SQLite file beside a settlement:
 // examples/minsk-2015/settlement.yaml → examples/minsk-2015/settlement.entente.db.
 func defaultDB(settlementPath string) string {
@@ -193,15 +210,9 @@ func runMonitorIngest(ctx context.Context, args []string, stdout, stderr io.Writ
 			return &inputError{err: err}
 		}
 	}
-	db := *mf.db
-	if db == "" {
-		db = defaultDB(*mf.settlement)
-	}
-	opts := store.DefaultOptions()
-	opts.LockTimeout = *mf.lockWait
-	st, err := openStore(ctx, db, opts, false)
+	st, db, err := mf.open(ctx, false)
 	if err != nil {
-		return storeError(err)
+		return err
 	}
 	defer st.Close()
 	prog := newIngestBar(stderr)
@@ -493,15 +504,9 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	db := *mf.db
-	if db == "" {
-		db = defaultDB(*mf.settlement)
-	}
-	opts := store.DefaultOptions()
-	opts.LockTimeout = *mf.lockWait
-	st, err := openStore(ctx, db, opts, true)
+	st, db, err := mf.open(ctx, true)
 	if err != nil {
-		return storeError(err)
+		return err
 	}
 	defer st.Close()
 
@@ -555,7 +560,7 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 	for _, e := range un {
 		out.UnattributedEvents = append(out.UnattributedEvents, unattributedJSON{Source: e.Source, ID: e.ID,
 			Date: e.Day(), Actor1: e.Actor1, Actor2: e.Actor2, Location: e.Location, Admin1: e.Admin1,
-			Lat: e.Lat, Lon: e.Lon, Violations: nonNilStrings(e.Violations)})
+			Lat: e.Lat, Lon: e.Lon, Violations: nonNil(e.Violations)})
 	}
 	out.UnattributedComplete = int64(len(un)) == tally.Unattributed
 	if *svg != "" {
@@ -569,16 +574,9 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 	if *asJSON {
 		return render.JSON(stdout, out)
 	}
-	printReport(stdout, &out, tally)
+	printReport(stdout, &out)
 	fmt.Fprintf(stdout, "\nrecorded in the log as leaf %d (entente log show %d)\n", *out.LogIndex, *out.LogIndex)
 	return nil
-}
-
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // buildReport turns the store's aggregates into monitor's report.
@@ -619,7 +617,7 @@ func writeMonitorSVG(path string, rep *monitor.Report, s *settlement.Settlement,
 }
 
 // printReport writes the report as tables.
-func printReport(w io.Writer, r *reportJSON, t *store.Tally) {
+func printReport(w io.Writer, r *reportJSON) {
 	period := "all stored days"
 	if r.From != "" || r.To != "" {
 		period = fmt.Sprintf("%s to %s", orOpen(r.From), orOpen(r.To))
@@ -660,7 +658,6 @@ func printReport(w io.Writer, r *reportJSON, t *store.Tally) {
 	if len(r.Notes) > 0 {
 		fmt.Fprintln(w)
 	}
-	_ = t
 }
 
 func orOpen(d string) string {

@@ -43,15 +43,6 @@ func realFile(t *testing.T, name string) string {
 	return p
 }
 
-// cli runs entente in-process and returns its output and exit status.
-func cli(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	err := Run(context.Background(), args, &out, &errb)
-	code = exitCode(err, &errb)
-	return out.String(), errb.String(), code
-}
-
 // copyExample copies an example's directory to a temporary one, so that
 // its default store is made there, and returns the settlement's path.
 func copyExample(t *testing.T, name string) string {
@@ -105,7 +96,7 @@ type reportOut struct {
 
 func report(t *testing.T, args ...string) reportOut {
 	t.Helper()
-	out, errs, code := cli(t, append([]string{"monitor", "report", "--json"}, args...)...)
+	out, errs, code := run(t, append([]string{"monitor", "report", "--json"}, args...)...)
 	if code != 0 {
 		t.Fatalf("monitor report %v: exit %d\n%s", args, code, errs)
 	}
@@ -239,7 +230,7 @@ func TestMonitorRealData(t *testing.T) {
 			if backend == "postgres" {
 				db = []string{"--db", pgtest.NewDatabase(t)}
 			}
-			out, errs, code := cli(t, append([]string{"monitor", "ingest", "--settlement", set, ged}, db...)...)
+			out, errs, code := run(t, append([]string{"monitor", "ingest", "--settlement", set, ged}, db...)...)
 			if code != 0 {
 				t.Fatalf("monitor ingest: exit %d\n%s%s", code, out, errs)
 			}
@@ -293,7 +284,7 @@ func TestMonitorRealData(t *testing.T) {
 func TestMonitorUkraine2025(t *testing.T) {
 	ged := realFile(t, "ucdp-ged251-ukraine-sample-2022-2023.csv")
 	set := copyExample(t, "ukraine-2025")
-	if _, errs, code := cli(t, "monitor", "ingest", "--settlement", set, ged); code != 0 {
+	if _, errs, code := run(t, "monitor", "ingest", "--settlement", set, ged); code != 0 {
 		t.Fatalf("monitor ingest: exit %d\n%s", code, errs)
 	}
 	got := report(t, "--settlement", set, "--unattributed", "0")
@@ -309,12 +300,12 @@ func TestMonitorUkraine2025(t *testing.T) {
 		t.Errorf("sqlite3 counts %v unattributed events, report %d", want, got.Unattributed.Events)
 	}
 	// The table form names the same counts.
-	out, _, code := cli(t, "monitor", "report", "--settlement", set)
+	out, _, code := run(t, "monitor", "report", "--settlement", set)
 	if code != 0 || !strings.Contains(out, "triggers") || !strings.Contains(out, fmt.Sprintf("%d events", got.Events)) {
 		t.Errorf("monitor report (tables): exit %d\n%s", code, out)
 	}
 	svg := filepath.Join(t.TempDir(), "plot.svg")
-	if _, errs, code := cli(t, "monitor", "report", "--settlement", set, "--svg", svg); code != 0 {
+	if _, errs, code := run(t, "monitor", "report", "--settlement", set, "--svg", svg); code != 0 {
 		t.Fatalf("monitor report --svg: exit %d\n%s", code, errs)
 	}
 	if b, err := os.ReadFile(svg); err != nil || !bytes.Contains(b, []byte("<svg")) {
@@ -325,9 +316,9 @@ func TestMonitorUkraine2025(t *testing.T) {
 func TestMonitorIngestTwice(t *testing.T) {
 	ged := realFile(t, "ucdp-ged-ukraine-2014-2019.csv")
 	set := copyExample(t, "minsk-2015")
-	cli(t, "monitor", "ingest", "--settlement", set, ged)
+	run(t, "monitor", "ingest", "--settlement", set, ged)
 	before := report(t, "--settlement", set)
-	out, errs, code := cli(t, "monitor", "ingest", "--settlement", set, ged, "--json")
+	out, errs, code := run(t, "monitor", "ingest", "--settlement", set, ged, "--json")
 	if code != 0 {
 		t.Fatalf("second ingest: exit %d\n%s", code, errs)
 	}
@@ -382,7 +373,7 @@ func ucdpRows(t *testing.T, n, row int, edit func(rec []string, col map[string]i
 func TestMonitorBadInput(t *testing.T) {
 	set := copyExample(t, "minsk-2015")
 	good := writeFile(t, "good.csv", ucdpRows(t, 20, 0, nil))
-	if _, errs, code := cli(t, "monitor", "ingest", "--settlement", set, good); code != 0 {
+	if _, errs, code := run(t, "monitor", "ingest", "--settlement", set, good); code != 0 {
 		t.Fatalf("ingest of good rows: exit %d\n%s", code, errs)
 	}
 	newer := writeFile(t, "newer.csv", ucdpRows(t, 40, 0, nil)) // 20 more events, stored with a bad file or not at all
@@ -403,7 +394,7 @@ func TestMonitorBadInput(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			bad := writeFile(t, names[i], c.content)
-			_, errs, code := cli(t, "monitor", "ingest", "--settlement", set, newer, bad)
+			_, errs, code := run(t, "monitor", "ingest", "--settlement", set, newer, bad)
 			if code != 2 {
 				t.Errorf("ingest with %s: exit %d, want 2\n%s", c.name, code, errs)
 			}
@@ -423,13 +414,13 @@ func TestMonitorStoreErrors(t *testing.T) {
 	ged := realFile(t, "ucdp-ged-ukraine-2014-2019.csv")
 	set := copyExample(t, "minsk-2015")
 	t.Run("down", func(t *testing.T) {
-		_, errs, code := cli(t, "monitor", "ingest", "--settlement", set, ged, "--db", "postgres://postgres@127.0.0.1:1/entente?connect_timeout=2")
+		_, errs, code := run(t, "monitor", "ingest", "--settlement", set, ged, "--db", "postgres://postgres@127.0.0.1:1/entente?connect_timeout=2")
 		if code != 2 || !strings.Contains(errs, "unavailable") || !strings.Contains(errs, "127.0.0.1:1") {
 			t.Errorf("ingest into a server that is down: exit %d\n%s", code, errs)
 		}
 	})
 	t.Run("no store yet", func(t *testing.T) {
-		_, errs, code := cli(t, "monitor", "report", "--settlement", set)
+		_, errs, code := run(t, "monitor", "report", "--settlement", set)
 		if code != 2 || !strings.Contains(errs, "monitor ingest") {
 			t.Errorf("report before any ingest: exit %d\n%s", code, errs)
 		}
@@ -450,7 +441,7 @@ func TestMonitorStoreErrors(t *testing.T) {
 			})
 		}()
 		<-holding
-		_, errs, code := cli(t, "monitor", "ingest", "--settlement", set, ged, "--lock-timeout", "300ms")
+		_, errs, code := run(t, "monitor", "ingest", "--settlement", set, ged, "--lock-timeout", "300ms")
 		close(release)
 		<-done
 		if code != 2 || !strings.Contains(errs, "locked") {
@@ -467,7 +458,7 @@ func TestMonitorStoreErrors(t *testing.T) {
 func TestMonitorReclassify(t *testing.T) {
 	ged := realFile(t, "ucdp-ged-ukraine-2014-2019.csv")
 	set := copyExample(t, "minsk-2015")
-	cli(t, "monitor", "ingest", "--settlement", set, ged)
+	run(t, "monitor", "ingest", "--settlement", set, ged)
 	first := report(t, "--settlement", set)
 	src, err := os.ReadFile(set)
 	if err != nil {
@@ -514,14 +505,14 @@ func TestMonitorGoldens(t *testing.T) {
 				if backend == "postgres" {
 					db = []string{"--db", pgtest.NewDatabase(t)}
 				}
-				if _, errs, code := cli(t, append([]string{"monitor", "ingest", "--settlement", set, realFile(t, c.data)}, db...)...); code != 0 {
+				if _, errs, code := run(t, append([]string{"monitor", "ingest", "--settlement", set, realFile(t, c.data)}, db...)...); code != 0 {
 					t.Fatalf("ingest: exit %d\n%s", code, errs)
 				}
 				args := append([]string{"monitor", "report", "--json", "--settlement", set}, db...)
 				if c.from != "" {
 					args = append(args, "--from", c.from, "--to", c.to)
 				}
-				out, errs, code := cli(t, args...)
+				out, errs, code := run(t, args...)
 				if code != 0 {
 					t.Fatalf("report: exit %d\n%s", code, errs)
 				}
@@ -554,7 +545,7 @@ func TestMonitorGoldens(t *testing.T) {
 // ingestJSONOf runs monitor ingest --json and decodes its result.
 func ingestJSONOf(t *testing.T, args ...string) ingestJSON {
 	t.Helper()
-	out, errs, code := cli(t, append([]string{"monitor", "ingest", "--json"}, args...)...)
+	out, errs, code := run(t, append([]string{"monitor", "ingest", "--json"}, args...)...)
 	if code != 0 {
 		t.Fatalf("monitor ingest %v: exit %d\n%s", args, code, errs)
 	}
@@ -607,7 +598,7 @@ func TestMonitorReleases(t *testing.T) {
 		{"--full", deleted},
 		{"--full", v1, v2},
 	} {
-		_, errs, code := cli(t, append([]string{"monitor", "ingest", "--settlement", set}, args...)...)
+		_, errs, code := run(t, append([]string{"monitor", "ingest", "--settlement", set}, args...)...)
 		if code != 2 || !strings.Contains(errs, "--full") && !strings.Contains(errs, "full release") {
 			t.Errorf("monitor ingest %v: exit %d, want 2 and why\n%s", args, code, errs)
 		}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -95,4 +96,17 @@ func Schema(tb testing.TB, dbURL, name string) string {
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Exec runs one statement on conn, written with "?" placeholders (as for
+// SQLite) that it numbers $1, $2, … for PostgreSQL, and fails the test if
+// the statement fails.
+func Exec(tb testing.TB, conn *pgx.Conn, query string, args ...any) {
+	tb.Helper()
+	for n := 1; strings.Contains(query, "?"); n++ {
+		query = strings.Replace(query, "?", fmt.Sprintf("$%d", n), 1)
+	}
+	if _, err := conn.Exec(context.Background(), query, args...); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
 }

@@ -98,6 +98,18 @@ func appendN(t *testing.T, l *ledger.Log, from, n int) {
 	}
 }
 
+// writeLeaf writes Leaf(i) at index i of the log in tx, with the stored
+// hashes tlog.StoredHashes computes from tx's.
+func writeLeaf(ctx context.Context, tx ledger.Tx, i int) error {
+	leaf, _ := Leaf(i).Encode()
+	hr := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return tx.ReadHashes(ctx, idx) })
+	hashes, err := tlog.StoredHashes(int64(i), leaf, hr)
+	if err != nil {
+		return err
+	}
+	return tx.WriteLeaves(ctx, int64(i), [][]byte{leaf}, hashes)
+}
+
 func size(t *testing.T, st ledger.Storage) int64 {
 	t.Helper()
 	var n int64
@@ -251,13 +263,7 @@ func testRollback(t *testing.T, open func(t *testing.T) ledger.Storage) {
 		t.Fatal(err)
 	}
 	err := st.Update(ctx, func(ctx context.Context, tx ledger.Tx) error {
-		leaf, _ := Leaf(2).Encode()
-		hr := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return tx.ReadHashes(ctx, idx) })
-		hashes, err := tlog.StoredHashes(2, leaf, hr)
-		if err != nil {
-			return err
-		}
-		if err := tx.WriteLeaves(ctx, 2, [][]byte{leaf}, hashes); err != nil {
+		if err := writeLeaf(ctx, tx, 2); err != nil {
 			return err
 		}
 		if err := tx.WriteCheckpoint(ctx, 2, []byte("not kept\n")); err != nil {
@@ -312,13 +318,7 @@ func testIsolation(t *testing.T, open func(t *testing.T) ledger.Storage) {
 	done := make(chan error, 1)
 	go func() {
 		done <- st.Update(ctx, func(ctx context.Context, tx ledger.Tx) error {
-			leaf, _ := Leaf(1).Encode()
-			hr := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return tx.ReadHashes(ctx, idx) })
-			hashes, err := tlog.StoredHashes(1, leaf, hr)
-			if err != nil {
-				return err
-			}
-			if err := tx.WriteLeaves(ctx, 1, [][]byte{leaf}, hashes); err != nil {
+			if err := writeLeaf(ctx, tx, 1); err != nil {
 				return err
 			}
 			close(written)

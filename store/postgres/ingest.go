@@ -107,7 +107,7 @@ func (c *copySource) Next() bool {
 	c.row = []any{c.n, ev.ID, ev.Deleted, date.Format(time.RFC3339Nano), date.Format(time.DateOnly),
 		ev.Actor1, ev.Actor2, ev.Type, ev.Subtype, ev.Fatalities, ev.Lat, ev.Lon, ev.Admin1, ev.Location,
 		ev.PrecisionPlace, ev.PrecisionDate, ev.Notes, raw, store.Digest(ev),
-		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations), rules, ev.Unattributed}
+		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, stringsJSON(ev.Violations), rules, ev.Unattributed}
 	return true
 }
 
@@ -144,7 +144,7 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 	var bid int64
 	err = t.q.QueryRow(ctx, `INSERT INTO batches (hash, source, name, full_release, scope_from, scope_to, columns, fingerprint, created)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, columnsJSON(nb.Columns), nb.Fingerprint, time.Now().UTC()).Scan(&bid)
+		nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, stringsJSON(nb.Columns), nb.Fingerprint, time.Now().UTC()).Scan(&bid)
 	if err != nil {
 		return nil, t.s.wrap("add batch "+nb.Name, err)
 	}
@@ -238,7 +238,7 @@ func (t *tx) merge(ctx context.Context, nb store.NewBatch, bid, cid int64, recla
 		return c, t.s.wrap("count batch "+nb.Name, err)
 	}
 	if nb.Full {
-		from, to := bounds(store.Filter{From: nb.From, To: nb.To})
+		from, to := store.Filter{From: nb.From, To: nb.To}.Bounds()
 		if _, err := t.q.Exec(ctx, fmt.Sprintf(historyInsert, "'delete'")+`
 			WHERE e.source = $2 AND e.day BETWEEN $3::date AND $4::date
 			AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.source_id = e.source_id)`,

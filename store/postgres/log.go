@@ -53,29 +53,21 @@ func (t *tx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, erro
 	leaves = slices.Compact(leaves)
 	blobs := make(map[int64][]byte, len(leaves))
 	if len(leaves) > 0 {
-		var rows pgx.Rows
-		var err error
-		lo, hi := leaves[0], leaves[len(leaves)-1]
-		if hi-lo+1 <= int64(4*len(leaves)) {
-			rows, err = t.q.Query(ctx, `SELECT idx, hashes FROM log_leaves WHERE idx BETWEEN $1 AND $2`, lo, hi)
-		} else {
-			rows, err = t.q.Query(ctx, `SELECT idx, hashes FROM log_leaves WHERE idx = ANY($1)`, leaves)
+		q, args := `SELECT idx, hashes FROM log_leaves WHERE idx = ANY($1)`, []any{leaves}
+		if lo, hi := leaves[0], leaves[len(leaves)-1]; hi-lo+1 <= int64(4*len(leaves)) {
+			q, args = `SELECT idx, hashes FROM log_leaves WHERE idx BETWEEN $1 AND $2`, []any{lo, hi}
 		}
-		if err != nil {
-			return nil, t.s.wrap("read log hashes", err)
-		}
-		for rows.Next() {
+		err := t.each(ctx, "read log hashes", q, args, func(r scanner) error {
 			var idx int64
 			var b []byte
-			if err := rows.Scan(&idx, &b); err != nil {
-				rows.Close()
-				return nil, t.s.wrap("read log hashes", err)
+			if err := r.Scan(&idx, &b); err != nil {
+				return err
 			}
 			blobs[idx] = b
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, t.s.wrap("read log hashes", err)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	out := make([]tlog.Hash, len(indexes))

@@ -165,13 +165,12 @@ CREATE TABLE log_checkpoints (
 func (s *Store) migrate(ctx context.Context) error {
 	// A current database needs no lock, so opening one never waits for a
 	// writer.
-	var v int
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v); err == nil {
+	if v, err := version(ctx, s.pool); err == nil {
 		switch {
 		case v == len(migrations):
 			return nil
 		case v > len(migrations):
-			return fmt.Errorf("postgres %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.name, store.ErrSchema, v, len(migrations))
+			return s.newerSchema(v)
 		}
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -201,12 +200,12 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 	if err := s.lockWriters(ctx, tx); err != nil {
 		return false, err
 	}
-	var v int
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v); err != nil {
+	v, err := version(ctx, tx)
+	if err != nil {
 		return false, s.wrap("read schema version", err)
 	}
 	if v > len(migrations) {
-		return false, fmt.Errorf("postgres %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.name, store.ErrSchema, v, len(migrations))
+		return false, s.newerSchema(v)
 	}
 	if v == len(migrations) {
 		return true, nil
@@ -221,4 +220,19 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 		return false, s.wrap(fmt.Sprintf("migration %d: commit", v+1), err)
 	}
 	return false, nil
+}
+
+// newerSchema is the error for a database at schema version v, beyond the
+// migrations this program knows.
+func (s *Store) newerSchema(v int) error {
+	return fmt.Errorf("postgres %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.name, store.ErrSchema, v, len(migrations))
+}
+
+// version returns the number of migrations applied, 0 for none.
+func version(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}) (int, error) {
+	var v int
+	err := q.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
+	return v, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -18,10 +17,12 @@ import (
 func TestConformance(t *testing.T) {
 	db := pgtest.NewDatabase(t)     // one fresh database for the run, one schema per test
 	conns := map[string]*pgx.Conn{} // Exec's connections, one per database
+	schema := func(t *testing.T, name string) string {
+		return pgtest.Schema(t, db, fmt.Sprintf("t_%x", sha256.Sum256([]byte(name)))[:40])
+	}
 	storetest.Run(t, storetest.Harness{
 		Open: func(t *testing.T, name string, opts store.Options) (store.Store, error) {
-			url := pgtest.Schema(t, db, fmt.Sprintf("t_%x", sha256.Sum256([]byte(name)))[:40])
-			return postgres.Open(context.Background(), postgres.Options{URL: url, Options: opts})
+			return postgres.Open(context.Background(), postgres.Options{URL: schema(t, name), Options: opts})
 		},
 		OpenDown: func(t *testing.T, opts store.Options) (store.Store, error) {
 			url := "postgres://postgres@127.0.0.1:1/entente?sslmode=disable" // nothing listens on port 1
@@ -31,20 +32,14 @@ func TestConformance(t *testing.T) {
 			ctx := context.Background()
 			conn := conns[name]
 			if conn == nil {
-				url := pgtest.Schema(t, db, fmt.Sprintf("t_%x", sha256.Sum256([]byte(name)))[:40])
 				var err error
-				if conn, err = pgx.Connect(ctx, url); err != nil {
+				if conn, err = pgx.Connect(ctx, schema(t, name)); err != nil {
 					t.Fatal(err)
 				}
 				conns[name] = conn
 				t.Cleanup(func() { conn.Close(ctx); delete(conns, name) })
 			}
-			for n := 1; strings.Contains(query, "?"); n++ {
-				query = strings.Replace(query, "?", fmt.Sprintf("$%d", n), 1)
-			}
-			if _, err := conn.Exec(ctx, query, args...); err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
+			pgtest.Exec(t, conn, query, args...)
 		},
 	})
 }

@@ -59,8 +59,7 @@ func scanEvent(r scanner, ev *store.Event, extra ...any) error {
 }
 
 func (t *tx) SchemaVersion(ctx context.Context) (int, error) {
-	var v int
-	err := t.q.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
+	v, err := version(ctx, t.q)
 	return v, t.s.wrap("read schema version", err)
 }
 
@@ -78,22 +77,18 @@ func (t *tx) Event(ctx context.Context, source, id string) (*store.Event, error)
 }
 
 func (t *tx) History(ctx context.Context, source, id string) ([]store.Revision, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+historyCols+` FROM event_history h
-		WHERE h.source = $1 AND h.source_id = $2 ORDER BY h.id`, source, id)
-	if err != nil {
-		return nil, t.s.wrap("read history", err)
-	}
-	defer rows.Close()
 	var out []store.Revision
-	for rows.Next() {
-		var r store.Revision
-		if err := scanEvent(rows, &r.Event, &r.Op, &r.SupersededBy); err != nil {
-			return nil, t.s.wrap("read history", err)
+	err := t.each(ctx, "read history", `SELECT `+historyCols+` FROM event_history h
+		WHERE h.source = $1 AND h.source_id = $2 ORDER BY h.id`, []any{source, id}, func(r scanner) error {
+		var rev store.Revision
+		if err := scanEvent(r, &rev.Event, &rev.Op, &rev.SupersededBy); err != nil {
+			return err
 		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("read history", err)
+		out = append(out, rev)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		var n int
@@ -144,102 +139,92 @@ func (t *tx) BatchByHash(ctx context.Context, hash string) (*store.Batch, error)
 }
 
 func (t *tx) Batches(ctx context.Context) ([]store.Batch, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+batchCols+` FROM batches ORDER BY id`)
-	if err != nil {
-		return nil, t.s.wrap("read batches", err)
-	}
-	defer rows.Close()
 	var out []store.Batch
-	for rows.Next() {
-		b, err := scanBatch(rows)
-		if err != nil {
-			return nil, t.s.wrap("read batches", err)
+	err := t.each(ctx, "read batches", `SELECT `+batchCols+` FROM batches ORDER BY id`, nil, func(r scanner) error {
+		b, err := scanBatch(r)
+		if err == nil {
+			out = append(out, *b)
 		}
-		out = append(out, *b)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, t.s.wrap("read batches", rows.Err())
+	return out, nil
 }
 
-// bounds returns a filter's days for a BETWEEN over a date column.
-func bounds(f store.Filter) (from, to string) {
-	return f.Bounds()
+// each runs query with args and calls fn on each row it returns. An error
+// of the query or of fn is wrapped with what.
+func (t *tx) each(ctx context.Context, what, query string, args []any, fn func(r scanner) error) error {
+	rows, err := t.q.Query(ctx, query, args...)
+	if err != nil {
+		return t.s.wrap(what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return t.s.wrap(what, err)
+		}
+	}
+	return t.s.wrap(what, rows.Err())
 }
 
 func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
 	if err := f.Check(); err != nil {
 		return nil, fmt.Errorf("tally: %w", err)
 	}
-	from, to := bounds(f)
+	from, to := f.Bounds()
 	out := store.Tally{Sources: map[string]int64{}}
-	rows, err := t.q.Query(ctx, `SELECT source, sum(events)::bigint, sum(unattributed)::bigint FROM day_totals
-		WHERE day BETWEEN $1::date AND $2::date GROUP BY source`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally events", err)
-	}
-	for rows.Next() {
-		var src string
-		var n, u int64
-		if err := rows.Scan(&src, &n, &u); err != nil {
-			rows.Close()
-			return nil, t.s.wrap("tally events", err)
+	for _, q := range []struct {
+		what, query string
+		row         func(r scanner) error
+	}{
+		{"tally events", `SELECT source, sum(events)::bigint, sum(unattributed)::bigint FROM day_totals
+			WHERE day BETWEEN $1::date AND $2::date GROUP BY source`, func(r scanner) error {
+			var src string
+			var n, u int64
+			if err := r.Scan(&src, &n, &u); err != nil {
+				return err
+			}
+			out.Sources[src] = n
+			out.Events += n
+			out.Unattributed += u
+			return nil
+		}},
+		{"tally violations", `SELECT to_char(day, 'YYYY-MM-DD'), side, zone, n FROM day_cells
+			WHERE day BETWEEN $1::date AND $2::date ORDER BY day, side COLLATE "C", zone COLLATE "C"`, func(r scanner) error {
+			var c store.Cell
+			if err := r.Scan(&c.Day, &c.Side, &c.Zone, &c.N); err != nil {
+				return err
+			}
+			out.Violating += c.N
+			out.Cells = append(out.Cells, c)
+			return nil
+		}},
+		{"tally rules", `SELECT rule, sum(n)::bigint FROM day_rules
+			WHERE day BETWEEN $1::date AND $2::date GROUP BY rule ORDER BY rule COLLATE "C"`, func(r scanner) error {
+			var rc store.RuleCount
+			if err := r.Scan(&rc.Rule, &rc.N); err != nil {
+				return err
+			}
+			out.Rules = append(out.Rules, rc)
+			return nil
+		}},
+		{"tally unattributed actors", `SELECT actor, sum(n)::bigint AS k FROM day_actors
+			WHERE day BETWEEN $1::date AND $2::date GROUP BY actor ORDER BY k DESC, actor COLLATE "C"`, func(r scanner) error {
+			var a store.ActorCount
+			if err := r.Scan(&a.Actor, &a.N); err != nil {
+				return err
+			}
+			out.Actors = append(out.Actors, a)
+			return nil
+		}},
+	} {
+		if err := t.each(ctx, q.what, q.query, []any{from, to}, q.row); err != nil {
+			return nil, err
 		}
-		out.Sources[src] = n
-		out.Events += n
-		out.Unattributed += u
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("tally events", err)
-	}
-	rows, err = t.q.Query(ctx, `SELECT to_char(day, 'YYYY-MM-DD'), side, zone, n FROM day_cells
-		WHERE day BETWEEN $1::date AND $2::date ORDER BY day, side COLLATE "C", zone COLLATE "C"`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally violations", err)
-	}
-	for rows.Next() {
-		var c store.Cell
-		if err := rows.Scan(&c.Day, &c.Side, &c.Zone, &c.N); err != nil {
-			rows.Close()
-			return nil, t.s.wrap("tally violations", err)
-		}
-		out.Violating += c.N
-		out.Cells = append(out.Cells, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("tally violations", err)
-	}
-	rows, err = t.q.Query(ctx, `SELECT rule, sum(n)::bigint FROM day_rules
-		WHERE day BETWEEN $1::date AND $2::date GROUP BY rule ORDER BY rule COLLATE "C"`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally rules", err)
-	}
-	for rows.Next() {
-		var r store.RuleCount
-		if err := rows.Scan(&r.Rule, &r.N); err != nil {
-			rows.Close()
-			return nil, t.s.wrap("tally rules", err)
-		}
-		out.Rules = append(out.Rules, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("tally rules", err)
-	}
-	rows, err = t.q.Query(ctx, `SELECT actor, sum(n)::bigint AS k FROM day_actors
-		WHERE day BETWEEN $1::date AND $2::date GROUP BY actor ORDER BY k DESC, actor COLLATE "C"`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally unattributed actors", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a store.ActorCount
-		if err := rows.Scan(&a.Actor, &a.N); err != nil {
-			return nil, t.s.wrap("tally unattributed actors", err)
-		}
-		out.Actors = append(out.Actors, a)
-	}
-	return &out, t.s.wrap("tally unattributed actors", rows.Err())
+	return &out, nil
 }
 
 // refresh recomputes the daily aggregates of the days in touched_days
@@ -278,27 +263,26 @@ func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]sto
 	if err := f.Check(); err != nil {
 		return nil, fmt.Errorf("unattributed events: %w", err)
 	}
-	from, to := bounds(f)
+	from, to := f.Bounds()
 	var lim any
 	if limit > 0 {
 		lim = limit
 	}
-	rows, err := t.q.Query(ctx, `SELECT `+eventCols+` FROM events e JOIN classifiers c ON c.id = e.classifier
-		WHERE e.unattributed AND e.day BETWEEN $1::date AND $2::date
-		ORDER BY e.day, e.date COLLATE "C", e.source COLLATE "C", e.source_id COLLATE "C" LIMIT $3`, from, to, lim)
-	if err != nil {
-		return nil, t.s.wrap("read unattributed events", err)
-	}
-	defer rows.Close()
 	var out []store.Event
-	for rows.Next() {
+	err := t.each(ctx, "read unattributed events", `SELECT `+eventCols+` FROM events e JOIN classifiers c ON c.id = e.classifier
+		WHERE e.unattributed AND e.day BETWEEN $1::date AND $2::date
+		ORDER BY e.day, e.date COLLATE "C", e.source COLLATE "C", e.source_id COLLATE "C" LIMIT $3`, []any{from, to, lim}, func(r scanner) error {
 		var ev store.Event
-		if err := scanEvent(rows, &ev); err != nil {
-			return nil, t.s.wrap("read unattributed events", err)
+		if err := scanEvent(r, &ev); err != nil {
+			return err
 		}
 		out = append(out, ev)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, t.s.wrap("read unattributed events", rows.Err())
+	return out, nil
 }
 
 func (t *tx) Stale(ctx context.Context, fingerprint string) (int64, error) {
@@ -339,26 +323,21 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 	var n, last int64
 	const chunk = 1000
 	for {
-		rows, err := t.q.Query(ctx, `SELECT `+eventCols+`, e.id FROM events e JOIN classifiers c ON c.id = e.classifier
-			WHERE e.id > $1 AND (e.classifier < $2 OR e.classifier > $2) ORDER BY e.id LIMIT $3`, last, cid, chunk)
-		if err != nil {
-			return n, t.s.wrap("reclassify", err)
-		}
 		var ids []int64
 		var evs []store.Event
-		for rows.Next() {
+		err := t.each(ctx, "reclassify", `SELECT `+eventCols+`, e.id FROM events e JOIN classifiers c ON c.id = e.classifier
+			WHERE e.id > $1 AND (e.classifier < $2 OR e.classifier > $2) ORDER BY e.id LIMIT $3`, []any{last, cid, chunk}, func(r scanner) error {
 			var id int64
 			var ev store.Event
-			if err := scanEvent(rows, &ev, &id); err != nil {
-				rows.Close()
-				return n, t.s.wrap("reclassify", err)
+			if err := scanEvent(r, &ev, &id); err != nil {
+				return err
 			}
 			ids = append(ids, id)
 			evs = append(evs, ev)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return n, t.s.wrap("reclassify", err)
+			return nil
+		})
+		if err != nil {
+			return n, err
 		}
 		if len(evs) == 0 {
 			if err := t.refresh(ctx); err != nil {
@@ -377,7 +356,7 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 			}
 			b.Queue(`UPDATE events SET side = $1, other_side = $2, zone = $3, distance_km = $4,
 				violations = $5, violating = $6, unattributed = $7, classifier = $8 WHERE id = $9`,
-				ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
+				ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, stringsJSON(ev.Violations),
 				len(ev.Violations) > 0, ev.Unattributed, cid, ids[i])
 			b.Queue(`INSERT INTO touched_days (day) VALUES ($1::date) ON CONFLICT DO NOTHING`, ev.Day())
 		}
@@ -389,20 +368,12 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 	}
 }
 
-// violationsJSON encodes rule ids for the violations column.
-func violationsJSON(v []string) string {
+// stringsJSON encodes a list of strings (rule ids, column names) as a JSON
+// array for a text column.
+func stringsJSON(v []string) string {
 	if len(v) == 0 {
 		return "[]"
 	}
 	b, _ := json.Marshal(v) // []string always encodes
-	return string(b)
-}
-
-// columnsJSON encodes a batch's column names for the columns column.
-func columnsJSON(c []string) string {
-	if len(c) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(c) // []string always encodes
 	return string(b)
 }

@@ -21,6 +21,7 @@ type writer struct {
 	batch int64 // the batch being written, 0 when reclassifying
 	cid   int64 // the classifier's id
 	days  map[string]struct{}
+	args  []any // values's buffer
 
 	probe, insert, history, update, classifyStmt, deleteEvent *sql.Stmt
 }
@@ -37,7 +38,7 @@ func (t *tx) prepareWriter(ctx context.Context, batch, cid int64) (*writer, erro
 		sql string
 	}{
 		{&w.probe, `SELECT id, digest, classifier, day FROM events WHERE source = ? AND source_id = ?`},
-		{&w.insert, `INSERT INTO events (source, source_id, ` + dataCols + `, ` + classCols + `)
+		{&w.insert, `INSERT INTO events (` + dataCols + `, ` + classCols + `, source, source_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source, source_id) DO NOTHING`},
 		{&w.history, `INSERT INTO event_history (op, superseded_by, source, source_id, ` + dataCols + `,
@@ -83,8 +84,9 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// violationsJSON encodes rule ids for the violations column.
-func violationsJSON(v []string) string {
+// stringsJSON encodes a list of strings (rule ids, column names) as a JSON
+// array for a TEXT column.
+func stringsJSON(v []string) string {
 	if len(v) == 0 {
 		return "[]"
 	}
@@ -92,16 +94,25 @@ func violationsJSON(v []string) string {
 	return string(b)
 }
 
+// values returns the arguments for dataCols and classCols of ev, whose
+// digest is digest and day is day, followed by extra, in a buffer the
+// writer reuses.
+func (w *writer) values(ev *store.Event, digest []byte, day string, extra ...any) []any {
+	w.args = append(w.args[:0],
+		ev.Date.Format(time.RFC3339Nano), day, ev.Actor1, ev.Actor2, ev.Type, ev.Subtype,
+		ev.Fatalities, ev.Lat, ev.Lon, ev.Admin1, ev.Location, ev.PrecisionPlace, ev.PrecisionDate,
+		ev.Notes, nonNil(ev.Raw), digest, w.batch,
+		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, stringsJSON(ev.Violations),
+		len(ev.Violations) > 0, ev.Unattributed, w.cid)
+	w.args = append(w.args, extra...)
+	return w.args
+}
+
 // add inserts the event unless its key is stored, and reports whether it
 // did.
 func (w *writer) add(ctx context.Context, ev *store.Event, digest []byte) (bool, error) {
 	day := ev.Day()
-	res, err := w.insert.ExecContext(ctx, ev.Source, ev.ID,
-		ev.Date.Format(time.RFC3339Nano), day, ev.Actor1, ev.Actor2, ev.Type, ev.Subtype,
-		ev.Fatalities, ev.Lat, ev.Lon, ev.Admin1, ev.Location, ev.PrecisionPlace, ev.PrecisionDate,
-		ev.Notes, nonNil(ev.Raw), digest, w.batch,
-		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
-		len(ev.Violations) > 0, ev.Unattributed, w.cid)
+	res, err := w.insert.ExecContext(ctx, w.values(ev, digest, day, ev.Source, ev.ID)...)
 	if err != nil {
 		return false, w.t.s.wrap("insert event "+ev.Key(), err)
 	}
@@ -117,12 +128,7 @@ func (w *writer) revise(ctx context.Context, id int64, oldDay string, ev *store.
 		return w.t.s.wrap("keep history of "+ev.Key(), err)
 	}
 	day := ev.Day()
-	if _, err := w.update.ExecContext(ctx,
-		ev.Date.Format(time.RFC3339Nano), day, ev.Actor1, ev.Actor2, ev.Type, ev.Subtype,
-		ev.Fatalities, ev.Lat, ev.Lon, ev.Admin1, ev.Location, ev.PrecisionPlace, ev.PrecisionDate,
-		ev.Notes, nonNil(ev.Raw), digest, w.batch,
-		ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm, violationsJSON(ev.Violations),
-		len(ev.Violations) > 0, ev.Unattributed, w.cid, id); err != nil {
+	if _, err := w.update.ExecContext(ctx, w.values(ev, digest, day, id)...); err != nil {
 		return w.t.s.wrap("update event "+ev.Key(), err)
 	}
 	w.days[oldDay] = struct{}{}
@@ -130,12 +136,11 @@ func (w *writer) revise(ctx context.Context, id int64, oldDay string, ev *store.
 	return nil
 }
 
+// classify stores ev's classification, its violations sorted (by
+// store.CheckEvent, which the caller has run).
 func (w *writer) classify(ctx context.Context, id int64, ev *store.Event) error {
-	if err := store.CheckEvent(ev, ev.Source, 0); err != nil { // sorts violations
-		return err
-	}
 	if _, err := w.classifyStmt.ExecContext(ctx, ev.Side, ev.OtherSide, ev.Zone, ev.DistanceKm,
-		violationsJSON(ev.Violations), len(ev.Violations) > 0, ev.Unattributed, w.cid, id); err != nil {
+		stringsJSON(ev.Violations), len(ev.Violations) > 0, ev.Unattributed, w.cid, id); err != nil {
 		return w.t.s.wrap("classify event "+ev.Key(), err)
 	}
 	w.days[ev.Day()] = struct{}{}
@@ -218,7 +223,7 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 		return nil, err
 	}
 	res, err := t.q.ExecContext(ctx, `INSERT INTO batches (hash, source, name, full_release, scope_from, scope_to, columns, fingerprint, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, columnsJSON(nb.Columns), nb.Fingerprint, now())
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nb.Hash, nb.Source, nb.Name, nb.Full, nb.From, nb.To, stringsJSON(nb.Columns), nb.Fingerprint, now())
 	if err != nil {
 		return nil, t.s.wrap("add batch "+nb.Name, err)
 	}
@@ -327,28 +332,24 @@ func (t *tx) Ingest(ctx context.Context, nb store.NewBatch, next store.EventSour
 // that the release did not hold.
 func (t *tx) deleteMissing(ctx context.Context, w *writer, nb store.NewBatch, seen map[string]int64) (int64, error) {
 	from, to := store.Filter{From: nb.From, To: nb.To}.Bounds()
-	rows, err := t.q.QueryContext(ctx, `SELECT id, source_id, day FROM events WHERE source = ? AND day BETWEEN ? AND ?`, nb.Source, from, to)
-	if err != nil {
-		return 0, t.s.wrap("find events the release drops", err)
-	}
 	type gone struct {
 		id       int64
 		key, day string
 	}
 	var drop []gone
-	for rows.Next() {
-		var g gone
-		if err := rows.Scan(&g.id, &g.key, &g.day); err != nil {
-			rows.Close()
-			return 0, t.s.wrap("find events the release drops", err)
-		}
-		if _, ok := seen[g.key]; !ok {
-			drop = append(drop, g)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, t.s.wrap("find events the release drops", err)
+	err := t.each(ctx, "find events the release drops", `SELECT id, source_id, day FROM events WHERE source = ? AND day BETWEEN ? AND ?`,
+		[]any{nb.Source, from, to}, func(r scanner) error {
+			var g gone
+			if err := r.Scan(&g.id, &g.key, &g.day); err != nil {
+				return err
+			}
+			if _, ok := seen[g.key]; !ok {
+				drop = append(drop, g)
+			}
+			return nil
+		})
+	if err != nil {
+		return 0, err
 	}
 	for _, g := range drop {
 		if err := w.remove(ctx, g.id, g.day, nb.Source+"/"+g.key); err != nil {

@@ -74,24 +74,18 @@ func (t *tx) hashRows(ctx context.Context, leaves []int64) (map[int64][]byte, er
 	if len(leaves) == 0 {
 		return out, nil
 	}
-	scan := func(rows *sql.Rows, err error) error {
-		if err != nil {
-			return t.s.wrap("read log hashes", err)
+	row := func(r scanner) error {
+		var idx int64
+		var b []byte
+		if err := r.Scan(&idx, &b); err != nil {
+			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var idx int64
-			var b []byte
-			if err := rows.Scan(&idx, &b); err != nil {
-				return t.s.wrap("read log hashes", err)
-			}
-			out[idx] = b
-		}
-		return t.s.wrap("read log hashes", rows.Err())
+		out[idx] = b
+		return nil
 	}
 	lo, hi := leaves[0], leaves[len(leaves)-1]
 	if hi-lo+1 <= int64(4*len(leaves)) {
-		return out, scan(t.q.QueryContext(ctx, `SELECT idx, hashes FROM log_leaves WHERE idx BETWEEN ? AND ?`, lo, hi))
+		return out, t.each(ctx, "read log hashes", `SELECT idx, hashes FROM log_leaves WHERE idx BETWEEN ? AND ?`, []any{lo, hi}, row)
 	}
 	for len(leaves) > 0 {
 		n := min(len(leaves), 500)
@@ -100,7 +94,7 @@ func (t *tx) hashRows(ctx context.Context, leaves []int64) (map[int64][]byte, er
 			args[i] = l
 		}
 		q := `SELECT idx, hashes FROM log_leaves WHERE idx IN (?` + strings.Repeat(",?", n-1) + `)`
-		if err := scan(t.q.QueryContext(ctx, q, args...)); err != nil {
+		if err := t.each(ctx, "read log hashes", q, args, row); err != nil {
 			return nil, err
 		}
 		leaves = leaves[n:]

@@ -160,7 +160,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		case v == len(migrations):
 			return nil
 		case v > len(migrations):
-			return fmt.Errorf("sqlite %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.path, store.ErrSchema, v, len(migrations))
+			return s.newerSchema(v)
 		}
 	}
 	if _, err := s.writer.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
@@ -193,7 +193,7 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 		return false, s.wrap("read schema version", err)
 	}
 	if v > len(migrations) {
-		return false, fmt.Errorf("sqlite %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.path, store.ErrSchema, v, len(migrations))
+		return false, s.newerSchema(v)
 	}
 	if v == len(migrations) {
 		return true, nil
@@ -208,6 +208,12 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 		return false, s.wrap(fmt.Sprintf("migration %d: commit", v+1), err)
 	}
 	return false, nil
+}
+
+// newerSchema is the error for a database at schema version v, beyond the
+// migrations this program knows.
+func (s *Store) newerSchema(v int) error {
+	return fmt.Errorf("sqlite %s: %w: schema version %d is newer than this entente knows (%d); use a newer entente", s.path, store.ErrSchema, v, len(migrations))
 }
 
 type queryer interface {

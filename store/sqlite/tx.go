@@ -76,22 +76,18 @@ func (t *tx) Event(ctx context.Context, source, id string) (*store.Event, error)
 }
 
 func (t *tx) History(ctx context.Context, source, id string) ([]store.Revision, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+historyCols+` FROM event_history h
-		WHERE h.source = ? AND h.source_id = ? ORDER BY h.id`, source, id)
-	if err != nil {
-		return nil, t.s.wrap("read history", err)
-	}
-	defer rows.Close()
 	var out []store.Revision
-	for rows.Next() {
-		var r store.Revision
-		if err := scanEvent(rows, &r.Event, &r.Op, &r.SupersededBy); err != nil {
-			return nil, t.s.wrap("read history", err)
+	err := t.each(ctx, "read history", `SELECT `+historyCols+` FROM event_history h
+		WHERE h.source = ? AND h.source_id = ? ORDER BY h.id`, []any{source, id}, func(r scanner) error {
+		var rev store.Revision
+		if err := scanEvent(r, &rev.Event, &rev.Op, &rev.SupersededBy); err != nil {
+			return err
 		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("read history", err)
+		out = append(out, rev)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		var n int
@@ -147,20 +143,34 @@ func (t *tx) BatchByHash(ctx context.Context, hash string) (*store.Batch, error)
 }
 
 func (t *tx) Batches(ctx context.Context) ([]store.Batch, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+batchCols+` FROM batches ORDER BY id`)
+	var out []store.Batch
+	err := t.each(ctx, "read batches", `SELECT `+batchCols+` FROM batches ORDER BY id`, nil, func(r scanner) error {
+		b, err := scanBatch(r)
+		if err == nil {
+			out = append(out, *b)
+		}
+		return err
+	})
 	if err != nil {
-		return nil, t.s.wrap("read batches", err)
+		return nil, err
+	}
+	return out, nil
+}
+
+// each runs query with args and calls fn on each row it returns. An error
+// of the query or of fn is wrapped with what.
+func (t *tx) each(ctx context.Context, what, query string, args []any, fn func(r scanner) error) error {
+	rows, err := t.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return t.s.wrap(what, err)
 	}
 	defer rows.Close()
-	var out []store.Batch
 	for rows.Next() {
-		b, err := scanBatch(rows)
-		if err != nil {
-			return nil, t.s.wrap("read batches", err)
+		if err := fn(rows); err != nil {
+			return t.s.wrap(what, err)
 		}
-		out = append(out, *b)
 	}
-	return out, t.s.wrap("read batches", rows.Err())
+	return t.s.wrap(what, rows.Err())
 }
 
 func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
@@ -169,75 +179,56 @@ func (t *tx) Tally(ctx context.Context, f store.Filter) (*store.Tally, error) {
 	}
 	from, to := f.Bounds()
 	out := store.Tally{Sources: map[string]int64{}}
-	rows, err := t.q.QueryContext(ctx, `SELECT source, sum(events), sum(unattributed) FROM day_totals
-		WHERE day BETWEEN ? AND ? GROUP BY source`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally events", err)
-	}
-	for rows.Next() {
-		var src string
-		var n, u int64
-		if err := rows.Scan(&src, &n, &u); err != nil {
-			rows.Close()
-			return nil, t.s.wrap("tally events", err)
+	for _, q := range []struct {
+		what, query string
+		row         func(r scanner) error
+	}{
+		{"tally events", `SELECT source, sum(events), sum(unattributed) FROM day_totals
+			WHERE day BETWEEN ? AND ? GROUP BY source`, func(r scanner) error {
+			var src string
+			var n, u int64
+			if err := r.Scan(&src, &n, &u); err != nil {
+				return err
+			}
+			out.Sources[src] = n
+			out.Events += n
+			out.Unattributed += u
+			return nil
+		}},
+		{"tally violations", `SELECT day, side, zone, n FROM day_cells
+			WHERE day BETWEEN ? AND ? ORDER BY day, side, zone`, func(r scanner) error {
+			var c store.Cell
+			if err := r.Scan(&c.Day, &c.Side, &c.Zone, &c.N); err != nil {
+				return err
+			}
+			out.Violating += c.N
+			out.Cells = append(out.Cells, c)
+			return nil
+		}},
+		{"tally rules", `SELECT rule, sum(n) FROM day_rules
+			WHERE day BETWEEN ? AND ? GROUP BY rule ORDER BY rule`, func(r scanner) error {
+			var rc store.RuleCount
+			if err := r.Scan(&rc.Rule, &rc.N); err != nil {
+				return err
+			}
+			out.Rules = append(out.Rules, rc)
+			return nil
+		}},
+		{"tally unattributed actors", `SELECT actor, sum(n) AS k FROM day_actors
+			WHERE day BETWEEN ? AND ? GROUP BY actor ORDER BY k DESC, actor`, func(r scanner) error {
+			var a store.ActorCount
+			if err := r.Scan(&a.Actor, &a.N); err != nil {
+				return err
+			}
+			out.Actors = append(out.Actors, a)
+			return nil
+		}},
+	} {
+		if err := t.each(ctx, q.what, q.query, []any{from, to}, q.row); err != nil {
+			return nil, err
 		}
-		out.Sources[src] = n
-		out.Events += n
-		out.Unattributed += u
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("tally events", err)
-	}
-	rows, err = t.q.QueryContext(ctx, `SELECT day, side, zone, n FROM day_cells
-		WHERE day BETWEEN ? AND ? ORDER BY day, side, zone`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally violations", err)
-	}
-	for rows.Next() {
-		var c store.Cell
-		if err := rows.Scan(&c.Day, &c.Side, &c.Zone, &c.N); err != nil {
-			rows.Close()
-			return nil, t.s.wrap("tally violations", err)
-		}
-		out.Violating += c.N
-		out.Cells = append(out.Cells, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("tally violations", err)
-	}
-	rows, err = t.q.QueryContext(ctx, `SELECT rule, sum(n) FROM day_rules
-		WHERE day BETWEEN ? AND ? GROUP BY rule ORDER BY rule`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally rules", err)
-	}
-	for rows.Next() {
-		var r store.RuleCount
-		if err := rows.Scan(&r.Rule, &r.N); err != nil {
-			rows.Close()
-			return nil, t.s.wrap("tally rules", err)
-		}
-		out.Rules = append(out.Rules, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, t.s.wrap("tally rules", err)
-	}
-	rows, err = t.q.QueryContext(ctx, `SELECT actor, sum(n) AS k FROM day_actors
-		WHERE day BETWEEN ? AND ? GROUP BY actor ORDER BY k DESC, actor`, from, to)
-	if err != nil {
-		return nil, t.s.wrap("tally unattributed actors", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a store.ActorCount
-		if err := rows.Scan(&a.Actor, &a.N); err != nil {
-			return nil, t.s.wrap("tally unattributed actors", err)
-		}
-		out.Actors = append(out.Actors, a)
-	}
-	return &out, t.s.wrap("tally unattributed actors", rows.Err())
+	return &out, nil
 }
 
 func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]store.Event, error) {
@@ -248,21 +239,20 @@ func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]sto
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := t.q.QueryContext(ctx, `SELECT `+eventCols+` FROM events e JOIN classifiers c ON c.id = e.classifier
-		WHERE e.unattributed = 1 AND e.day BETWEEN ? AND ? ORDER BY e.day, e.date, e.source, e.source_id LIMIT ?`, from, to, limit)
-	if err != nil {
-		return nil, t.s.wrap("read unattributed events", err)
-	}
-	defer rows.Close()
 	var out []store.Event
-	for rows.Next() {
+	err := t.each(ctx, "read unattributed events", `SELECT `+eventCols+` FROM events e JOIN classifiers c ON c.id = e.classifier
+		WHERE e.unattributed = 1 AND e.day BETWEEN ? AND ? ORDER BY e.day, e.date, e.source, e.source_id LIMIT ?`, []any{from, to, limit}, func(r scanner) error {
 		var ev store.Event
-		if err := scanEvent(rows, &ev); err != nil {
-			return nil, t.s.wrap("read unattributed events", err)
+		if err := scanEvent(r, &ev); err != nil {
+			return err
 		}
 		out = append(out, ev)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, t.s.wrap("read unattributed events", rows.Err())
+	return out, nil
 }
 
 func (t *tx) Stale(ctx context.Context, fingerprint string) (int64, error) {
@@ -305,26 +295,21 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 	var n, last int64
 	const chunk = 1000
 	for {
-		rows, err := t.q.QueryContext(ctx, `SELECT `+eventCols+`, e.id FROM events e JOIN classifiers c ON c.id = e.classifier
-			WHERE e.id > ? AND e.classifier <> ? ORDER BY e.id LIMIT ?`, last, cid, chunk)
-		if err != nil {
-			return n, t.s.wrap("reclassify", err)
-		}
 		var ids []int64
 		var evs []store.Event
-		for rows.Next() {
+		err := t.each(ctx, "reclassify", `SELECT `+eventCols+`, e.id FROM events e JOIN classifiers c ON c.id = e.classifier
+			WHERE e.id > ? AND e.classifier <> ? ORDER BY e.id LIMIT ?`, []any{last, cid, chunk}, func(r scanner) error {
 			var id int64
 			var ev store.Event
-			if err := scanEvent(rows, &ev, &id); err != nil {
-				rows.Close()
-				return n, t.s.wrap("reclassify", err)
+			if err := scanEvent(r, &ev, &id); err != nil {
+				return err
 			}
 			ids = append(ids, id)
 			evs = append(evs, ev)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return n, t.s.wrap("reclassify", err)
+			return nil
+		})
+		if err != nil {
+			return n, err
 		}
 		if len(evs) == 0 {
 			return n, w.refresh(ctx)
@@ -334,6 +319,9 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 			if err := fn(ev); err != nil {
 				return n, fmt.Errorf("reclassify event %s: %w", ev.Key(), err)
 			}
+			if err := store.CheckEvent(ev, ev.Source, 0); err != nil { // sorts violations
+				return n, err
+			}
 			if err := w.classify(ctx, ids[i], ev); err != nil {
 				return n, err
 			}
@@ -341,13 +329,4 @@ func (t *tx) Reclassify(ctx context.Context, fingerprint string, fn func(ev *sto
 		}
 		last = ids[len(ids)-1]
 	}
-}
-
-// columnsJSON encodes a batch's column names for the columns column.
-func columnsJSON(c []string) string {
-	if len(c) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(c) // []string always encodes
-	return string(b)
 }
