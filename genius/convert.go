@@ -335,16 +335,7 @@ func sortWarnings(ws []Warning, files []*File) {
 			rank[f.Name] = i
 		}
 	}
-	sort.SliceStable(ws, func(i, j int) bool {
-		a, b := ws[i].Pos, ws[j].Pos
-		if rank[a.File] != rank[b.File] {
-			return rank[a.File] < rank[b.File]
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
+	sortByPos(ws, func(w Warning) Pos { return w.Pos }, rank)
 }
 
 // newGrid discretises [low, high] into n values. A single-valued range
@@ -450,11 +441,11 @@ func (c *converter) profile(i int, p *File) {
 		var ok bool
 		switch is.Kind {
 		case Discrete:
-			pts, ok = c.discrete(p, party, is, pi)
+			pts, ok = c.discrete(party, is, pi)
 		case Integer:
-			pts, ok = c.integer(p, party, is, pi)
+			pts, ok = c.integer(party, is, pi)
 		case Real:
-			pts, ok = c.real(p, is, pi)
+			pts, ok = c.real(is, pi)
 		}
 		bad = bad || !ok
 		u.Values[k] = pts
@@ -634,7 +625,7 @@ func (c *converter) weights(p *File, party *Party, u *Utility, match []*Issue) b
 // discrete returns the values of a discrete issue: each item's evaluation
 // divided by the issue's largest evaluation, as Genius's EvaluatorDiscrete
 // does (every value 0 when the largest is below 0.00001).
-func (c *converter) discrete(p *File, party *Party, is *ImportedIssue, pi *Issue) ([]Point, bool) {
+func (c *converter) discrete(party *Party, is *ImportedIssue, pi *Issue) ([]Point, bool) {
 	evals := map[string]*Item{}
 	ok := true
 	for _, it := range pi.Items {
@@ -683,7 +674,7 @@ func (c *converter) discrete(p *File, party *Party, is *ImportedIssue, pi *Issue
 // integer returns the points of an integer issue: Genius's
 // clamp(offset + slope·(v − lowerbound), 0, 1), exact at every whole
 // number between the points by linear interpolation.
-func (c *converter) integer(p *File, party *Party, is *ImportedIssue, pi *Issue) ([]Point, bool) {
+func (c *converter) integer(party *Party, is *ImportedIssue, pi *Issue) ([]Point, bool) {
 	d := is.From
 	lb := d.Low
 	if pi.Bounded {
@@ -730,7 +721,7 @@ func (c *converter) integer(p *File, party *Party, is *ImportedIssue, pi *Issue)
 // real returns the points of a real issue at its grid values, from
 // Genius's EvaluatorReal (linear, constant or triangular), keeping only
 // the points that linear interpolation does not already give.
-func (c *converter) real(p *File, is *ImportedIssue, pi *Issue) ([]Point, bool) {
+func (c *converter) real(is *ImportedIssue, pi *Issue) ([]Point, bool) {
 	d := is.From
 	ev := pi.Evaluator
 	if ev == nil {

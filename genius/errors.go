@@ -1,28 +1,17 @@
 package genius
 
 import (
-	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/entente-org/entente/settlement"
 )
 
-// Pos is a position in a Genius file: a 1-based line and column, the
-// column counted in characters. A zero Line means the whole file.
-type Pos struct {
-	File      string
-	Line, Col int
-}
-
-// String returns "file:line:col", or as much of it as is known.
-func (p Pos) String() string {
-	switch {
-	case p.Line == 0:
-		return p.File
-	case p.Col == 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-}
+// Pos is a position in a Genius file, the settlement's position type: a
+// 1-based line and column, the column counted in characters. A zero Line
+// means the whole file; String gives "file:line:col", or as much of it as
+// is known.
+type Pos = settlement.Pos
 
 // Error is one problem that stops an import: a file that is not Genius
 // XML, or Genius terms that are missing, inconsistent or out of range.
@@ -66,8 +55,15 @@ func (l ErrorList) sorted() ErrorList {
 			rank[e.Pos.File] = len(rank)
 		}
 	}
-	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i].Pos, l[j].Pos
+	sortByPos(l, func(e *Error) Pos { return e.Pos }, rank)
+	return l
+}
+
+// sortByPos sorts xs stably by the rank of their file, then line and
+// column; a file without a rank ranks 0.
+func sortByPos[T any](xs []T, pos func(T) Pos, rank map[string]int) {
+	sort.SliceStable(xs, func(i, j int) bool {
+		a, b := pos(xs[i]), pos(xs[j])
 		if rank[a.File] != rank[b.File] {
 			return rank[a.File] < rank[b.File]
 		}
@@ -76,7 +72,6 @@ func (l ErrorList) sorted() ErrorList {
 		}
 		return a.Col < b.Col
 	})
-	return l
 }
 
 // Warning is Genius semantics that the settlement cannot express, or input

@@ -228,14 +228,30 @@ func (c *Credibility) Cells() float64 {
 // states, not 2^movers. maxCells bounds the table; beyond it the error is
 // a [*TooLargeError].
 func (c *Credibility) Solve(ctx context.Context, maxCells int64) (*Outcome, error) {
+	if err := c.checkCells(maxCells); err != nil {
+		return nil, err
+	}
+	return c.solve(ctx, c.game.winTable())
+}
+
+// checkCells returns a [*TooLargeError] when the backward induction needs
+// more than maxCells cells.
+func (c *Credibility) checkCells(maxCells int64) error {
 	if need := c.Cells(); need > float64(maxCells) {
-		return nil, &TooLargeError{What: "the credibility game's backward induction (stages × states)", Need: need, Limit: float64(maxCells),
+		return &TooLargeError{What: "the credibility game's backward induction (stages × states)", Need: need, Limit: float64(maxCells),
 			Hint: "raise the limit or use fewer voters or smaller quotas"}
 	}
+	return nil
+}
+
+// solve is Solve given the game's win table (which states win), which
+// depends on the rule only, not on the costs: Sensitivity computes it
+// once for all the games it solves.
+func (c *Credibility) solve(ctx context.Context, win []bool) (*Outcome, error) {
 	g := c.game
 	n := len(c.Movers)
 	act := make([][]bool, n+1)
-	act[n] = g.winTable()
+	act[n] = win
 	tables := c.decisionTables()
 	for k := n - 1; k >= 0; k-- {
 		if err := ctx.Err(); err != nil {

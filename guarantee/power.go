@@ -97,29 +97,27 @@ func (g *Game) Power(ctx context.Context, maxCells int64) (*Power, error) {
 		TotalSwings: new(big.Int), Winning: new(big.Int).Lsh(big.NewInt(1), uint(n))}
 	acc := make([]uint64, words+1)
 	for k := 0; k <= kmax; k++ {
-		p.Winning.Sub(p.Winning, C[k].sum(lose, nil, acc))
+		if lo, hi := span[k][0], span[k][1]; lo <= hi {
+			p.Winning.Sub(p.Winning, C[k].sum(lose[lo:hi+1], acc))
+		}
 	}
 	fact := factorials(n)
 	prev, cur := newPlanes(words, g.size), newPlanes(words, g.size)
-	pivotal := make([]bool, len(lose))
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		g.transitions(i, lose, win, next)
-		for x := range lose {
-			pivotal[x] = next[x] < 0
-		}
 		swings, ss := new(big.Int), new(big.Int)
 		prevEnd := 0
 		for k := 0; k <= kmax && k < n; k++ {
 			// C₋ᵢ[k] = C[k] − shiftᵢ(C₋ᵢ[k−1]), and the sum of its
-			// pivotal cells, in one pass.
+			// pivotal cells (those whose successor wins), in one pass.
 			lo, hi := span[k][0], span[k][1]
 			if k > 0 {
 				lo = min(lo, span[k-1][0])
 			}
-			piv, end := cur.deletion(C[k], prev, k > 0, prevEnd, lose, next, pivotal, acc, lo, hi)
+			piv, end := cur.deletion(C[k], prev, k > 0, prevEnd, lose, next, acc, lo, hi)
 			prevEnd = end
 			swings.Add(swings, piv)
 			// An ordering in which i comes after exactly the k voters of
@@ -226,7 +224,8 @@ func (dst planes) addShifted(src planes, lose, next []int32) (int32, int32, bool
 
 // deletion sets cur = ck − shift(prev) over the losing states (shift moves
 // prev[s] to next[s]; without prev when usePrev is false) and returns the
-// sum of cur over the pivotal states. States are visited in increasing
+// sum of cur over the pivotal states, those whose successor wins
+// (next < 0). States are visited in increasing
 // order and a voter only moves a coalition up, so every subtraction into
 // a state is done before the state is read.
 //
@@ -236,7 +235,7 @@ func (dst planes) addShifted(src planes, lose, next []int32) (int32, int32, bool
 //
 // prev holds valid counts only below the state prevEnd (the end the pass
 // that wrote it returned); the pass returns its own end.
-func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, next []int32, pivotal []bool, acc []uint64, lo, hi int) (*big.Int, int) {
+func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, next []int32, acc []uint64, lo, hi int) (*big.Int, int) {
 	clear(acc)
 	if lo > hi {
 		return new(big.Int), 0
@@ -253,7 +252,7 @@ func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, nex
 	for w := range cur {
 		clear(cur[w][lose[lo]:end])
 	}
-	lose, next, pivotal = lose[lo:hi+1], next[lo:hi+1], pivotal[lo:hi+1]
+	lose, next = lose[lo:hi+1], next[lo:hi+1]
 	switch len(cur) {
 	case 1:
 		c0, k0, p0 := cur[0], ck[0], prev[0]
@@ -261,12 +260,12 @@ func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, nex
 		for x, s := range lose {
 			v := c0[s] + k0[s]
 			c0[s] = v
-			if pivotal[x] {
+			if t := next[x]; t < 0 {
 				var c uint64
 				sum, c = bits.Add64(sum, v, 0)
 				hi += c
 			} else if int(s) < prevEnd {
-				c0[next[x]] -= p0[s]
+				c0[t] -= p0[s]
 			}
 		}
 		acc[0], acc[1] = sum, hi
@@ -277,12 +276,11 @@ func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, nex
 			var c uint64
 			c0[s], c = bits.Add64(c0[s], k0[s], 0)
 			c1[s] += k1[s] + c
-			if pivotal[x] {
+			if t := next[x]; t < 0 {
 				s0, c = bits.Add64(s0, c0[s], 0)
 				s1, c = bits.Add64(s1, c1[s], c)
 				s2 += c
 			} else if int(s) < prevEnd {
-				t := next[x]
 				c0[t], c = bits.Sub64(c0[t], p0[s], 0)
 				c1[t] -= p1[s] + c
 			}
@@ -295,14 +293,13 @@ func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, nex
 			for w := 0; w < W; w++ {
 				cur[w][s], c = bits.Add64(cur[w][s], ck[w][s], c)
 			}
-			if pivotal[x] {
+			if t := next[x]; t < 0 {
 				c = 0
 				for w := 0; w < W; w++ {
 					acc[w], c = bits.Add64(acc[w], cur[w][s], c)
 				}
 				acc[W] += c
 			} else if int(s) < prevEnd {
-				t := next[x]
 				c = 0
 				for w := 0; w < W; w++ {
 					cur[w][t], c = bits.Sub64(cur[w][t], prev[w][s], c)
@@ -313,15 +310,12 @@ func (cur planes) deletion(ck, prev planes, usePrev bool, prevEnd int, lose, nex
 	return wordsToInt(acc), end
 }
 
-// sum adds up the cells of the losing states (those marked in only, when
-// only is not nil), using acc (len(p)+1 words) as scratch.
-func (p planes) sum(lose []int32, only []bool, acc []uint64) *big.Int {
+// sum adds up the cells of the losing states, using acc (len(p)+1 words)
+// as scratch.
+func (p planes) sum(lose []int32, acc []uint64) *big.Int {
 	clear(acc)
 	W := len(p)
-	for x, s := range lose {
-		if only != nil && !only[x] {
-			continue
-		}
+	for _, s := range lose {
 		var c uint64
 		for w := 0; w < W; w++ {
 			acc[w], c = bits.Add64(acc[w], p[w][s], c)

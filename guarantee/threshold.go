@@ -31,10 +31,6 @@ func (c *Credibility) Params() []Param {
 
 // Value returns the current value of a cost.
 func (c *Credibility) Value(p Param) *big.Rat {
-	return c.ref(p)
-}
-
-func (c *Credibility) ref(p Param) *big.Rat {
 	switch p.Key {
 	case "gain":
 		return c.Gain
@@ -119,6 +115,10 @@ type Change struct {
 // continuations, and the attacker's), solves the game at each and
 // between them, and merges neighbours with the same outcome.
 func (c *Credibility) Sensitivity(ctx context.Context, p Param, maxCells int64) (*Sensitivity, error) {
+	if err := c.checkCells(maxCells); err != nil {
+		return nil, err
+	}
+	win := c.game.winTable() // the same for every value of the cost
 	roots := c.breakpoints(p)
 	var samples []*big.Rat
 	one := big.NewRat(1, 1)
@@ -137,7 +137,7 @@ func (c *Credibility) Sensitivity(ctx context.Context, p Param, maxCells int64) 
 	}
 	var pieces []Interval
 	for i, v := range samples {
-		o, err := c.With(p, v).Solve(ctx, maxCells)
+		o, err := c.With(p, v).solve(ctx, win)
 		if err != nil {
 			return nil, err
 		}
@@ -190,25 +190,21 @@ func (c *Credibility) Sensitivity(ctx context.Context, p Param, maxCells int64) 
 // attacker's (for each activation and, if it votes, its own response).
 func (c *Credibility) breakpoints(p Param) []*big.Rat {
 	var fs []func(*Credibility) *big.Rat
-	owners := map[int]bool{}
-	if p.mover >= 0 {
-		owners[p.mover] = true
-	} else if c.attacker >= 0 {
-		owners[c.attacker] = true
+	owner := p.mover // the mover whose cost it is, or the attacker if it votes
+	if owner < 0 {
+		owner = c.attacker
 	}
-	for k := range owners {
+	if owner >= 0 {
 		for r := 0; r < 2; r++ {
 			for a := 0; a < 2; a++ {
-				k, r, a := k, r, a
 				fs = append(fs, func(d *Credibility) *big.Rat {
-					return new(big.Rat).Sub(d.moverPayoff(k, r == 1, true), d.moverPayoff(k, a == 1, false))
+					return new(big.Rat).Sub(d.moverPayoff(owner, r == 1, true), d.moverPayoff(owner, a == 1, false))
 				})
 			}
 		}
 	}
 	for act := 0; act < 2; act++ {
 		for resp := 0; resp < 2; resp++ {
-			act, resp := act, resp
 			fs = append(fs, func(d *Credibility) *big.Rat { return d.attackPayoff(act == 1, resp == 1) })
 		}
 	}

@@ -74,14 +74,6 @@ func (d *acledDecoder) next() (Record, error) {
 	return r, nil
 }
 
-// optional returns a trimmed optional field, "" when the column is absent.
-func optional(rec []string, i int) string {
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSpace(rec[i])
-}
-
 // acledDeletedDecoder reads the CSV of ACLED's deleted endpoint.
 type acledDeletedDecoder struct {
 	t           *csvTable

@@ -356,7 +356,14 @@ func parseCount(s string, emptyOK bool) (int64, string) {
 	return 0, fmt.Sprintf("%q is not a whole number; want 0 or more", clip(s, 40))
 }
 
-// parseCode parses a precision or category code in [lo, hi]; an empty
+// optional returns a trimmed optional field, "" when the column is absent.
+func optional(rec []string, i int) string {
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
 // code parses the optional precision code in column i of the current
 // record (0 when the column is absent or empty), or returns the field's
 // error; meaning says what the valid codes are.
@@ -371,6 +378,7 @@ func (t *csvTable) code(i int, lo, hi int64, meaning string) (int64, *Error) {
 	return n, nil
 }
 
+// parseCode parses a precision or category code in [lo, hi]; an empty
 // field is 0 (unknown).
 func parseCode(s string, lo, hi int64, meaning string) (int64, string) {
 	s = strings.TrimSpace(s)

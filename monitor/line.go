@@ -280,15 +280,3 @@ func (ix *lineIndex) distance(p vec) float64 {
 func (ix *lineIndex) DistanceKm(p orb.Point) float64 {
 	return ix.distance(toVec(p)) * EarthRadiusKm
 }
-
-// bruteDistance returns the angle from p to the nearest segment by trying
-// every one (benchmarks compare the index against it).
-func (ix *lineIndex) bruteDistance(p vec) float64 {
-	best2 := math.Inf(1)
-	for i := range ix.arcs {
-		if d := ix.arcs[i].chord2(p); d < best2 {
-			best2 = d
-		}
-	}
-	return chordAngle(best2)
-}

@@ -165,3 +165,16 @@ func TestBruteMatchesIndex(t *testing.T) {
 		}
 	}
 }
+
+// bruteDistance returns the angle from p to the nearest segment by trying
+// every one, with the index's own segment distance: the index must find
+// exactly the same nearest segment (benchmarks compare their speed).
+func (ix *lineIndex) bruteDistance(p vec) float64 {
+	best2 := math.Inf(1)
+	for i := range ix.arcs {
+		if d := ix.arcs[i].chord2(p); d < best2 {
+			best2 = d
+		}
+	}
+	return chordAngle(best2)
+}

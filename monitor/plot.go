@@ -174,11 +174,7 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" fill="%s" font-size="11">%s fired %s</text>`+"\n", x(d)+4, y1top+14+14*float64(i), colour, esc(t.ID), t.First)
 	}
 	// Legend.
-	var legend []struct{ name, colour string }
-	for _, s := range sides {
-		legend = append(legend, struct{ name, colour string }{s.name, s.colour})
-	}
-	for i, it := range legend {
+	for i, it := range sides {
 		lx := float64(width - right - 150)
 		ly := y1top + 8 + 16*float64(i)
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"/>`, lx, ly, lx+18, ly, it.colour)
@@ -230,7 +226,7 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 // axes draws a panel's frame, y ticks and x ticks.
 func axes(b *bufio.Writer, left, right int, ytop, ybot, yMax float64, y func(float64) float64, lo, hi int64, x func(int64) float64, ylabel string) {
 	fmt.Fprintf(b, `<rect x="%d" y="%.1f" width="%d" height="%.1f" fill="none" stroke="#999"/>`+"\n", left, ytop, right-left, ybot-ytop)
-	step := niceStep(yMax / 5)
+	step := niceCeil(yMax / 5)
 	for v := 0.0; v <= yMax+1e-9; v += step {
 		fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#e4e4e4"/>`, left, y(v), right, y(v))
 		fmt.Fprintf(b, `<text x="%d" y="%.1f" text-anchor="end" fill="#333">%s</text>`+"\n", left-6, y(v)+4, trimFloat(v))
@@ -272,7 +268,8 @@ func dayTicks(lo, hi int64) []tick {
 	switch {
 	case span <= 14:
 		for d := lo; d <= hi; d++ {
-			add(time.Unix(d*86400, 0).UTC(), time.Unix(d*86400, 0).UTC().Format("Jan 2"))
+			t := time.Unix(d*86400, 0).UTC()
+			add(t, t.Format("Jan 2"))
 		}
 	case span <= 90:
 		for d := lo; d <= hi; d++ {
@@ -306,23 +303,9 @@ func dayTicks(lo, hi int64) []tick {
 	return out
 }
 
-// niceCeil rounds v up to 1, 2 or 5 times a power of ten.
+// niceCeil rounds v up to 1, 2 or 5 times a power of ten, at least 1: an
+// axis's top, or the step between its ticks.
 func niceCeil(v float64) float64 {
-	if v <= 1 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= v {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
-// niceStep returns a tick step of 1, 2 or 5 times a power of ten, at
-// least 1.
-func niceStep(v float64) float64 {
 	if v <= 1 {
 		return 1
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -221,11 +222,11 @@ func writeEFG(dir string, s *settlement.Settlement, rep *guarantee.Report) (stri
 		return "", &inputError{err: err}
 	}
 	path := filepath.Join(dir, safeName(g.ID)+".efg")
-	var b strings.Builder
+	var b bytes.Buffer
 	if err := efg.Write(&b, game); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		return "", &inputError{err: err}
 	}
 	return path, nil
@@ -255,6 +256,14 @@ func value(r *big.Rat) valueJSON {
 
 func outcomeOf(o *guarantee.Outcome) outcomeJSON {
 	return outcomeJSON{Attack: o.Attack, Activated: o.Activated, Credible: o.Credible(), Deters: o.Deters(), Responders: nonNil(o.Responders)}
+}
+
+// changeOf returns the JSON of a threshold, nil when there is none.
+func changeOf(c *guarantee.Change) *changeJSON {
+	if c == nil {
+		return nil
+	}
+	return &changeJSON{At: value(c.At), Inclusive: c.Inclusive, outcomeJSON: outcomeOf(c.Outcome)}
 }
 
 func nonNil(s []string) []string {
@@ -318,16 +327,7 @@ func toGuaranteeJSON(r *guarantee.Report, opts guarantee.Options) guaranteeJSON 
 			c.AfterAttack[p] = value(v)
 		}
 		for _, s := range r.Sensitivities {
-			t := thresholdJSON{Party: s.Param.Party, Key: s.Param.Key, Value: value(s.Value)}
-			for _, ch := range []**changeJSON{&t.Up, &t.Down} {
-				src := s.Up
-				if ch == &t.Down {
-					src = s.Down
-				}
-				if src != nil {
-					*ch = &changeJSON{At: value(src.At), Inclusive: src.Inclusive, outcomeJSON: outcomeOf(src.Outcome)}
-				}
-			}
+			t := thresholdJSON{Party: s.Param.Party, Key: s.Param.Key, Value: value(s.Value), Up: changeOf(s.Up), Down: changeOf(s.Down)}
 			for _, iv := range s.Intervals {
 				x := intervalJSON{FromClosed: iv.LoClosed, ToClosed: iv.HiClosed, outcomeJSON: outcomeOf(iv.Outcome)}
 				if iv.Lo != nil {

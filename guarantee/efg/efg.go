@@ -98,12 +98,7 @@ func Quote(s string) string {
 }
 
 // Number formats an exact rational as .efg writes it: an integer, or p/q.
-func Number(r *big.Rat) string {
-	if r.IsInt() {
-		return r.Num().String()
-	}
-	return r.RatString()
-}
+func Number(r *big.Rat) string { return r.RatString() }
 
 // Write writes the game in .efg format, one node per line.
 func Write(w io.Writer, g *Game) error {

@@ -58,9 +58,9 @@ type parser struct {
 	tok   token
 	nodes int
 	g     *Game
-	// declared information sets and outcomes, for repeats
+	// declared information sets, by player (0 for chance) and number,
+	// and outcomes, for repeats
 	infosets map[[2]int]*Node
-	chance   map[int]*Node
 	outcomes map[int]*Node
 }
 
@@ -70,15 +70,11 @@ func Parse(name string, src []byte) (*Game, error) {
 		return nil, &SyntaxError{Name: name, Line: 1, Col: 1, Msg: "the file is not UTF-8 text"}
 	}
 	p := &parser{name: name, src: string(src), line: 1, col: 1,
-		infosets: map[[2]int]*Node{}, chance: map[int]*Node{}, outcomes: map[int]*Node{}}
+		infosets: map[[2]int]*Node{}, outcomes: map[int]*Node{}}
 	if err := p.next(); err != nil {
 		return nil, err
 	}
-	g, err := p.game()
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
+	return p.game()
 }
 
 func (p *parser) errorf(t token, format string, args ...any) error {
@@ -299,8 +295,7 @@ func (p *parser) node(depth int) (*Node, error) {
 	if n.Name, err = p.str("the node's name"); err != nil {
 		return nil, err
 	}
-	switch n.Kind {
-	case Personal:
+	if n.Kind == Personal {
 		at := p.tok
 		if n.Player, err = p.integer("the player", 1); err != nil {
 			return nil, err
@@ -308,11 +303,9 @@ func (p *parser) node(depth int) (*Node, error) {
 		if n.Player > len(p.g.Players) {
 			return nil, p.errorf(at, "player %d: the game has %d players", n.Player, len(p.g.Players))
 		}
-		if err := p.infoset(n, p.infosets, [2]int{n.Player, 0}); err != nil {
-			return nil, err
-		}
-	case Chance:
-		if err := p.infoset(n, nil, [2]int{}); err != nil {
+	}
+	if n.Kind != Terminal {
+		if err := p.infoset(n); err != nil {
 			return nil, err
 		}
 	}
@@ -333,20 +326,16 @@ func (p *parser) node(depth int) (*Node, error) {
 }
 
 // infoset reads an information set's number and, unless it repeats one
-// already declared, its name and actions.
-func (p *parser) infoset(n *Node, sets map[[2]int]*Node, key [2]int) error {
+// already declared, its name and actions. Information sets are numbered
+// within their player, or among chance nodes (n.Player is 0).
+func (p *parser) infoset(n *Node) error {
 	at := p.tok
 	var err error
 	if n.Infoset, err = p.integer("the information set", 1); err != nil {
 		return err
 	}
-	key[1] = n.Infoset
-	var prev *Node
-	if n.Kind == Chance {
-		prev = p.chance[n.Infoset]
-	} else {
-		prev = sets[key]
-	}
+	key := [2]int{n.Player, n.Infoset}
+	prev := p.infosets[key]
 	if p.tok.kind != tString {
 		if prev == nil {
 			return p.errorf(at, "information set %d is used before it is described: give its name and actions", n.Infoset)
@@ -388,11 +377,7 @@ func (p *parser) infoset(n *Node, sets map[[2]int]*Node, key [2]int) error {
 	if prev != nil && !sameActions(prev, n) {
 		return p.errorf(at, "information set %d is described twice, differently", n.Infoset)
 	}
-	if n.Kind == Chance {
-		p.chance[n.Infoset] = n
-	} else {
-		sets[key] = n
-	}
+	p.infosets[key] = n
 	return nil
 }
 
