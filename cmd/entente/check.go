@@ -75,10 +75,7 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	} else {
 		for _, f := range all {
-			fmt.Fprintf(stdout, "%s: %s[%s]: %s\n", f.Pos, f.Severity, f.Code, f.Message)
-			if f.Hint != "" {
-				fmt.Fprintf(stdout, "    %s\n", f.Hint)
-			}
+			printFinding(stdout, f, true)
 		}
 		fmt.Fprintf(stdout, "%s: %s, %s\n", summaryName(files), plural(out.Errors, "error"), plural(out.Warnings, "warning"))
 	}
@@ -110,4 +107,23 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// printFinding prints one finding as "file:line:col: severity[code]:
+// message", and its hint indented on the next line when hint is set. Every
+// verb reports findings in this form.
+func printFinding(w io.Writer, f settlement.Finding, hint bool) {
+	fmt.Fprintf(w, "%s: %s[%s]: %s\n", f.Pos, f.Severity, f.Code, f.Message)
+	if hint && f.Hint != "" {
+		fmt.Fprintf(w, "    %s\n", f.Hint)
+	}
+}
+
+// printErrors prints the error findings of fs (warnings are left out).
+func printErrors(w io.Writer, fs settlement.Findings, hint bool) {
+	for _, f := range fs {
+		if f.Severity == settlement.Error {
+			printFinding(w, f, hint)
+		}
+	}
 }

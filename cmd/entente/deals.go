@@ -157,14 +157,7 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if n := res.Findings.Errors(); n > 0 {
-		for _, f := range res.Findings {
-			if f.Severity == settlement.Error {
-				fmt.Fprintf(stderr, "%s: %s[%s]: %s\n", f.Pos, f.Severity, f.Code, f.Message)
-				if f.Hint != "" {
-					fmt.Fprintf(stderr, "    %s\n", f.Hint)
-				}
-			}
-		}
+		printErrors(stderr, res.Findings, true)
 		fmt.Fprintf(stderr, "%s: %s: fix them before analysing the deal space (entente check %s)\n", file, plural(n, "error"), file)
 		return &inputError{err: errors.New("settlement has errors"), printed: true}
 	}

@@ -143,14 +143,7 @@ Exit status: 0 ok; 1 a limit stopped part of the analysis; 2 bad usage or a sett
 		return err
 	}
 	if n := findings.Errors(); n > 0 {
-		for _, f := range findings {
-			if f.Severity == settlement.Error {
-				fmt.Fprintf(stderr, "%s: %s[%s]: %s\n", f.Pos, f.Severity, f.Code, f.Message)
-				if f.Hint != "" {
-					fmt.Fprintf(stderr, "    %s\n", f.Hint)
-				}
-			}
-		}
+		printErrors(stderr, findings, true)
 		return &inputError{err: fmt.Errorf("%s has %s; fix them first (entente check %s)", file, plural(n, "error"), file), printed: false}
 	}
 	var selected []*settlement.Guarantee

@@ -117,11 +117,7 @@ func loadMonitoring(path string, stderr io.Writer) (*settlement.Settlement, *mon
 		return nil, nil, err
 	}
 	if findings.Errors() > 0 {
-		for _, f := range findings {
-			if f.Severity == settlement.Error {
-				fmt.Fprintf(stderr, "%s: %s[%s]: %s\n", f.Pos, f.Severity, f.Code, f.Message)
-			}
-		}
+		printErrors(stderr, findings, false)
 		return nil, nil, &inputError{err: fmt.Errorf("%s: %s; run 'entente check %s'", path, plural(findings.Errors(), "error"), path), printed: false}
 	}
 	if s.Monitoring == nil {
