@@ -204,29 +204,37 @@ func (t *csvTable) fieldErr(i int, format string, args ...any) *Error {
 	return &Error{File: t.file, Row: t.row, Line: line, Col: col, Column: name, Msg: fmt.Sprintf(format, args...)}
 }
 
-// raw encodes the last record as a JSON object of every column, in file
-// order.
+// columns returns the names of the header's columns, in file order, as
+// Raw's values follow them: an empty name is "column" and its 1-based
+// position.
+func (t *csvTable) columns() []string {
+	out := make([]string, len(t.header))
+	for i, name := range t.header {
+		if name == "" {
+			name = "column" + strconv.Itoa(i+1)
+		}
+		out[i] = name
+	}
+	return out
+}
+
+// raw encodes the last record as a JSON array of its fields, in file
+// order (the names are the table's columns).
 func (t *csvTable) raw() []byte {
 	n := 2
-	for i, f := range t.rec {
-		n += len(t.header[i]) + len(f) + 6
+	for _, f := range t.rec {
+		n += len(f) + 3
 	}
 	n += n / 16 // room for escapes
 	b := make([]byte, 0, n)
-	b = append(b, '{')
+	b = append(b, '[')
 	for i, f := range t.rec {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		name := t.header[i]
-		if name == "" {
-			name = "column" + strconv.Itoa(i+1)
-		}
-		b = appendJSONString(b, name)
-		b = append(b, ':')
 		b = appendJSONString(b, f)
 	}
-	return append(b, '}')
+	return append(b, ']')
 }
 
 // badText says what is wrong with a text field that is not valid UTF-8

@@ -15,7 +15,7 @@ import (
 // FuzzReader feeds arbitrary bytes to NewReader and Next. Invariants:
 // nothing panics; every error is an *Error; every record has an id and,
 // unless a deletion, finite coordinates in range; rows increase; a CSV
-// record's Raw is a JSON object; and every record read round-trips
+// record's Raw is a JSON array of one string per column; and every record read round-trips
 // through FormatJSONL. Seeds: the test files, the head of each real UCDP
 // file, and the bad inputs of TestReaderErrors' kind.
 func FuzzReader(f *testing.F) {
@@ -92,9 +92,9 @@ func FuzzReader(f *testing.F) {
 				t.Fatalf("row %d: bad values %+v", rec.Row, ev)
 			}
 			if r.Format() != JSONL {
-				var m map[string]string
-				if err := json.Unmarshal(rec.Raw, &m); err != nil {
-					t.Fatalf("row %d: Raw %q is not a JSON object of strings: %v", rec.Row, rec.Raw, err)
+				var vals []string
+				if err := json.Unmarshal(rec.Raw, &vals); err != nil || len(vals) != len(r.Columns()) {
+					t.Fatalf("row %d: Raw %q is not a JSON array of %d strings (%v)", rec.Row, rec.Raw, len(r.Columns()), err)
 				}
 			}
 			recs = append(recs, rec)

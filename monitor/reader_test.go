@@ -48,13 +48,38 @@ func openReader(t testing.TB, path string) *Reader {
 }
 
 func readAll(t testing.TB, path string) ([]Record, Format) {
+	recs, r := readAllReader(t, path)
+	return recs, r.Format()
+}
+
+// readAllReader reads every record of a file and returns them with the
+// reader (for its format and columns).
+func readAllReader(t testing.TB, path string) ([]Record, *Reader) {
 	t.Helper()
 	r := openReader(t, path)
 	recs, err := ReadAll(r)
 	if err != nil {
 		t.Fatalf("ReadAll(%s): %v", path, err)
 	}
-	return recs, r.Format()
+	return recs, r
+}
+
+// rawFields decodes a CSV record's Raw, a JSON array of strings, into a
+// map from the reader's column names to the values.
+func rawFields(t testing.TB, columns []string, raw []byte) map[string]string {
+	t.Helper()
+	var vals []string
+	if err := json.Unmarshal(raw, &vals); err != nil {
+		t.Fatalf("Raw %q is not a JSON array of strings: %v", raw, err)
+	}
+	if len(vals) != len(columns) {
+		t.Fatalf("Raw %q has %d values for %d columns %q", raw, len(vals), len(columns), columns)
+	}
+	m := make(map[string]string, len(vals))
+	for i, v := range vals {
+		m[columns[i]] = v
+	}
+	return m
 }
 
 // csvRows reads a CSV with encoding/csv into maps, independently of the
@@ -129,8 +154,8 @@ func TestUCDPRealFiles(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)
-			recs, format := readAll(t, path)
-			if format != UCDP {
+			recs, rd := readAllReader(t, path)
+			if format := rd.Format(); format != UCDP {
 				t.Errorf("format = %q, want ucdp", format)
 			}
 			if len(recs) != tc.n {
@@ -147,10 +172,7 @@ func TestUCDPRealFiles(t *testing.T) {
 				d := Day(&r.Event)
 				minDate, maxDate = min(minDate, d), max(maxDate, d)
 				// Raw holds every column as written.
-				var raw map[string]string
-				if err := json.Unmarshal(r.Raw, &raw); err != nil {
-					t.Fatalf("row %d: Raw is not JSON: %v", r.Row, err)
-				}
+				raw := rawFields(t, rd.Columns(), r.Raw)
 				for k, v := range rows[i] {
 					if raw[k] != v {
 						t.Fatalf("row %d: Raw[%q] = %q, want %q", r.Row, k, raw[k], v)
@@ -444,13 +466,13 @@ func TestReaderGoesOn(t *testing.T) {
 
 func TestBOMAndCRLF(t *testing.T) {
 	src := "\xef\xbb\xbfEvent_ID_Cnty , event_date,event_type,actor1,latitude,longitude,fatalities\r\nX1,2015-02-16,Battles,A,48,37,2\r\n"
-	recs, err := ReadAll(mustReader(t, "bom.csv", []byte(src)))
+	rd := mustReader(t, "bom.csv", []byte(src))
+	recs, err := ReadAll(rd)
 	if err != nil || len(recs) != 1 || recs[0].Event.ID != "X1" || recs[0].Event.Fatalities != 2 {
 		t.Fatalf("records %+v, error %v", recs, err)
 	}
-	var raw map[string]string
-	if err := json.Unmarshal(recs[0].Raw, &raw); err != nil || raw["Event_ID_Cnty"] != "X1" {
-		t.Errorf("Raw = %s (%v): want the header's own names", recs[0].Raw, err)
+	if raw := rawFields(t, rd.Columns(), recs[0].Raw); raw["Event_ID_Cnty"] != "X1" {
+		t.Errorf("Raw = %s with columns %q: want the header's own names", recs[0].Raw, rd.Columns())
 	}
 }
 

@@ -59,8 +59,9 @@ type Record struct {
 	// Line is the 1-based line of the file at which the record starts.
 	Line int
 	// Raw holds the record as the file gives it, for history: for CSV a
-	// JSON object of every column, {"column": "value", ...}, in the file's
-	// column order with the header's names; for JSON lines the line itself.
+	// JSON array of every field, ["value", ...], in the file's column
+	// order, whose names [Reader.Columns] gives; for JSON lines the line
+	// itself.
 	Raw []byte
 	// Deleted marks a deletion record: the source withdrew the event.
 	Deleted bool
@@ -129,10 +130,11 @@ const MaxLineBytes = 16 << 20
 // Reader reads the records of one event file. It is not safe for
 // concurrent use.
 type Reader struct {
-	name   string
-	format Format
-	dec    decoder
-	fatal  error // sticky: header and I/O errors
+	name    string
+	format  Format
+	dec     decoder
+	columns []string // CSV only
+	fatal   error    // sticky: header and I/O errors
 }
 
 // decoder reads the records of one format.
@@ -173,6 +175,7 @@ func NewReader(name string, r io.Reader) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	rd.columns = t.columns()
 	rd.format, err = detectCSV(t)
 	if err != nil {
 		return nil, err
@@ -218,6 +221,12 @@ func firstByte(br *bufio.Reader) (byte, error) {
 
 // Name returns the file name the reader was given.
 func (r *Reader) Name() string { return r.name }
+
+// Columns returns the names of a CSV file's columns, in file order: the
+// names of the values of each [Record.Raw] (an empty header name is
+// "column" and its 1-based position). It is nil for JSON lines, whose Raw
+// is the line itself.
+func (r *Reader) Columns() []string { return r.columns }
 
 // Format returns the detected format.
 func (r *Reader) Format() Format { return r.format }

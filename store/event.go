@@ -21,7 +21,8 @@ type Event struct {
 	rules.Event
 
 	// Raw is the record as its source published it, encoded by the caller
-	// (entente stores a JSON object of column to value). The store keeps it
+	// (entente stores a CSV record as the JSON array of its values, named by
+	// the batch's Columns, and a JSON line as it is). The store keeps it
 	// byte for byte and never reads it.
 	Raw []byte
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -820,70 +819,4 @@ func runLogFsck(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return &findingsError{}
 	}
 	return nil
-}
-
-// logBatch records an ingested file in the log, within the ingest's
-// transaction, so that the batch and its record commit together. The leaf
-// is a batch: the settlement, the classifier's fingerprint and what the
-// ingest reported for the file (its SHA-256 among it).
-func logBatch(ctx context.Context, tx ledger.Tx, settlementPath, fingerprint string, f *ingestFileJSON) (*int64, error) {
-	content, err := json.Marshal(struct {
-		Record     string `json:"record"`
-		Settlement string `json:"settlement"`
-		Classifier string `json:"classifier"`
-		*ingestFileJSON
-	}{"ingest", settlementPath, fingerprint, f})
-	if err != nil {
-		return nil, err
-	}
-	leaf, err := ledger.NewLeaf(ledger.KindBatch, time.Now(), content)
-	if err != nil {
-		return nil, err
-	}
-	i, err := ledger.AppendTx(ctx, tx, leaf)
-	if err != nil {
-		return nil, fmt.Errorf("record batch %d in the log: %w", f.Batch, err)
-	}
-	return &i, nil
-}
-
-// logReport records a monitoring report in the log: the report's JSON as
-// --json prints it (without log_index), or, when that is larger than a
-// leaf holds, a summary with the whole report's SHA-256 and size.
-func logReport(ctx context.Context, st store.Store, settlementPath string, out *reportJSON) (*int64, error) {
-	full, err := json.Marshal(struct {
-		Record     string `json:"record"`
-		Settlement string `json:"settlement"`
-		*reportJSON
-	}{"report", settlementPath, out})
-	if err != nil {
-		return nil, err
-	}
-	content := full
-	if len(full) > ledger.MaxContentSize {
-		sum := sha256.Sum256(full)
-		content, err = json.Marshal(map[string]any{
-			"record": "report", "settlement": settlementPath, "summary": true,
-			"sha256": fmt.Sprintf("%x", sum), "bytes": len(full),
-			"events": out.Events, "from": out.From, "to": out.To,
-			"violations": map[string]any{"total": out.Violations.Total, "by_side": out.Violations.BySide, "by_zone": out.Violations.ByZone, "by_rule": out.Violations.ByRule},
-			"triggers":   out.Triggers, "store": out.Store,
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	leaf, err := ledger.NewLeaf(ledger.KindReport, time.Now(), content)
-	if err != nil {
-		return nil, err
-	}
-	l, err := ledger.New(store.LogStorage(st), ledger.DefaultOptions())
-	if err != nil {
-		return nil, err
-	}
-	i, err := l.Append(ctx, leaf)
-	if err != nil {
-		return nil, fmt.Errorf("record the report in the log: %w", err)
-	}
-	return &i, nil
 }

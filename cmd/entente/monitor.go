@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,11 +9,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/entente-org/entente/internal/render"
+	"github.com/entente-org/entente/mission"
 	"github.com/entente-org/entente/monitor"
 	"github.com/entente-org/entente/settlement"
 	"github.com/entente-org/entente/store"
@@ -143,33 +141,6 @@ func storeError(err error) error {
 	return err
 }
 
-// ingestFileJSON is what ingest did with one file.
-type ingestFileJSON struct {
-	File      string `json:"file"`
-	Format    string `json:"format"`
-	Hash      string `json:"sha256"`
-	Batch     int64  `json:"batch"`
-	Duplicate bool   `json:"duplicate"`
-	Records   int64  `json:"records"`
-	Added     int64  `json:"added"`
-	Updated   int64  `json:"updated"`
-	Deleted   int64  `json:"deleted"`
-	Unchanged int64  `json:"unchanged"`
-	// Reclassified counts unchanged events classified anew.
-	Reclassified int64 `json:"reclassified"`
-	Violations   int64 `json:"violations"`
-	Unattributed int64 `json:"unattributed"`
-	// LogIndex is the index of the batch's leaf in the tamper-evident log
-	// (entente log), written in the same transaction; null for a file
-	// already stored.
-	LogIndex *int64 `json:"log_index,omitempty"`
-}
-
-type ingestJSON struct {
-	Store string           `json:"store"`
-	Files []ingestFileJSON `json:"files"`
-}
-
 func runMonitorIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("monitor ingest", "--settlement FILE DATA...", "Reads conflict-event files (UCDP GED CSV, ACLED CSV or its deletions CSV, or JSON lines, detected\nfrom the header), classifies each event against the settlement's monitoring terms and stores it.\nAll files go in one transaction: a bad row loads nothing and names the file, row and column.\nRe-ingesting a file adds nothing; a newer release updates, deletes and keeps history.", stderr)
 	mf := addMonitorFlags(fs)
@@ -200,10 +171,10 @@ func runMonitorIngest(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	// Hash every file first: a file already stored is not read again, and
 	// a file that cannot be read fails before anything is written.
-	hashes := make([]string, len(files))
+	inputs := make([]mission.Input, len(files))
 	for i, f := range files {
-		if hashes[i], err = hashFile(f); err != nil {
-			return &inputError{err: err}
+		if inputs[i], err = mission.FileInput(f); err != nil {
+			return missionError(err)
 		}
 	}
 	st, db, err := mf.open(ctx, false)
@@ -212,37 +183,17 @@ func runMonitorIngest(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	defer st.Close()
 	prog := newIngestBar(stderr)
-	out := ingestJSON{Store: redactDB(db)}
-	err = st.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		out.Files = out.Files[:0]
-		released := map[string]string{} // source → the file that is its full release
-		for i, path := range files {
-			res, err := ingestFile(ctx, tx, cl, path, hashes[i], *full, *scopeFrom, *scopeTo, prog)
-			if err != nil {
-				return err
-			}
-			if !res.Duplicate {
-				if res.LogIndex, err = logBatch(ctx, tx.LogTx(), *mf.settlement, cl.Fingerprint(), res); err != nil {
-					return err
-				}
-			}
-			if src := monitor.Format(res.Format).Source(); *full && released[src] != "" {
-				return &inputError{err: fmt.Errorf("--full: %s and %s are both releases of %s, and each would delete the other's events; ingest them in separate runs, or with --scope-from/--scope-to", released[src], path, src)}
-			} else if *full {
-				released[src] = path
-			}
-			out.Files = append(out.Files, *res)
-		}
-		return nil
-	})
+	out, err := mission.Ingest(ctx, st, cl, inputs, mission.IngestOptions{Settlement: *mf.settlement,
+		Full: *full, From: *scopeFrom, To: *scopeTo, Progress: prog.progress()})
 	prog.done()
 	if err != nil {
 		var me *monitor.Error
-		if errors.As(err, &me) || errors.Is(err, store.ErrInvalid) || errors.Is(err, errBadRecord) {
+		if errors.As(err, &me) || errors.Is(err, store.ErrInvalid) || errors.Is(err, mission.ErrBadRecord) {
 			return &inputError{err: fmt.Errorf("%w; nothing was stored", err)}
 		}
-		return storeError(err)
+		return missionError(err)
 	}
+	out.Store = redactDB(db)
 	if *asJSON {
 		return render.JSON(stdout, out)
 	}
@@ -261,171 +212,14 @@ func runMonitorIngest(ctx context.Context, args []string, stdout, stderr io.Writ
 	return nil
 }
 
-// errBadRecord marks an event the classifier cannot classify.
-var errBadRecord = errors.New("bad record")
-
-// ingestFile stores one file as one batch within tx.
-func ingestFile(ctx context.Context, tx store.Tx, cl *monitor.Classifier, path, hash string, full bool, from, to string, prog *ingestBar) (*ingestFileJSON, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &inputError{err: err}
+// missionError makes the pipeline's bad input, and a locked or
+// unreachable store, bad input (exit 2).
+func missionError(err error) error {
+	var ie *mission.InputError
+	if errors.As(err, &ie) {
+		return &inputError{err: err}
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, &inputError{err: err}
-	}
-	cr := prog.reader(path, f, fi.Size())
-	rd, err := monitor.NewReader(path, cr)
-	if err != nil {
-		return nil, err
-	}
-	if full && rd.Format() == monitor.ACLEDDeleted {
-		return nil, &inputError{err: fmt.Errorf("%s: a file of ACLED deletions cannot be a full release (--full): it would delete every other ACLED event", path)}
-	}
-	out := &ingestFileJSON{File: path, Format: string(rd.Format()), Hash: hash}
-	if b, err := tx.BatchByHash(ctx, hash); err == nil && b.Source == rd.Format().Source() {
-		// Stored already: nothing to read.
-		c := b.Counts
-		out.Batch, out.Duplicate, out.Records = b.ID, true, c.Total()
-		out.Added, out.Updated, out.Deleted, out.Unchanged = c.Added, c.Updated, c.Deleted, c.Unchanged
-		return out, nil
-	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	fp := cl.Fingerprint()
-	// Read and classify in one goroutine while the store writes in this
-	// one: a pipeline of chunks, in file order.
-	pctx, stop := context.WithCancel(ctx)
-	var columns []string // the CSV header, from the first record
-	chunks := make(chan chunk, 4)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(chunks)
-		classifyFile(pctx, rd, cl, fp, path, out, prog, chunks, &columns)
-	}()
-	var once sync.Once
-	finish := func() {
-		once.Do(func() {
-			stop()
-			for range chunks { // let the reader see the stop and end
-			}
-			wg.Wait()
-		})
-	}
-	defer finish()
-	// The first chunk gives the columns the batch records.
-	cur := <-chunks
-	i := 0
-	next := func() (*store.Event, error) {
-		for i >= len(cur.events) {
-			if cur.err != nil {
-				return nil, cur.err
-			}
-			var ok bool
-			if cur, ok = <-chunks; !ok {
-				return nil, io.EOF
-			}
-			i = 0
-		}
-		i++
-		return &cur.events[i-1], nil
-	}
-	res, err := tx.Ingest(ctx, store.NewBatch{Hash: hash, Source: rd.Format().Source(), Name: path,
-		Full: full, From: from, To: to, Columns: columns, Fingerprint: fp}, next)
-	finish() // the reader's counts are final after this
-	if err != nil {
-		return nil, err
-	}
-	out.Batch, out.Duplicate, out.Reclassified = res.Batch.ID, res.Duplicate, res.Reclassified
-	c := res.Batch.Counts
-	out.Added, out.Updated, out.Deleted, out.Unchanged = c.Added, c.Updated, c.Deleted, c.Unchanged
-	return out, nil
-}
-
-// chunk is a run of classified events in file order, and the error that
-// ended the run, if any.
-type chunk struct {
-	events []store.Event
-	err    error
-}
-
-// classifyFile reads and classifies every record of rd, sending them in
-// chunks until the file ends, a record is bad, or ctx is done.
-func classifyFile(ctx context.Context, rd *monitor.Reader, cl *monitor.Classifier, fp, path string, out *ingestFileJSON, prog *ingestBar, chunks chan<- chunk, columns *[]string) {
-	const size = 512
-	compact := rd.Format() != monitor.JSONL
-	c := chunk{events: make([]store.Event, 0, size)}
-	send := func() bool {
-		select {
-		case chunks <- c:
-			c = chunk{events: make([]store.Event, 0, size)}
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	for {
-		rec, err := rd.Next()
-		if err == io.EOF {
-			send()
-			return
-		}
-		if err != nil {
-			c.err = err // an *monitor.Error naming file, row and column
-			send()
-			return
-		}
-		out.Records++
-		ev := store.Event{Event: rec.Event, Raw: rec.Raw, Deleted: rec.Deleted, Fingerprint: fp}
-		if compact {
-			var keys *[]string
-			if out.Records == 1 {
-				keys = columns
-			}
-			if ev.Raw, err = compactRaw(make([]byte, 0, len(rec.Raw)/2), rec.Raw, keys); err != nil {
-				c.err = fmt.Errorf("%s: row %d (line %d): %w: %v", path, rec.Row, rec.Line, errBadRecord, err)
-				send()
-				return
-			}
-		}
-		if !rec.Deleted {
-			cls, err := cl.Classify(&ev.Event)
-			if err != nil {
-				c.err = fmt.Errorf("%s: row %d (line %d): %w: %v", path, rec.Row, rec.Line, errBadRecord, err)
-				send()
-				return
-			}
-			ev.Violations, ev.Unattributed = cls.Rules, cls.Unattributed
-			if len(cls.Rules) > 0 {
-				out.Violations++
-			}
-			if cls.Unattributed {
-				out.Unattributed++
-			}
-		}
-		c.events = append(c.events, ev)
-		prog.tick(out.Records)
-		if len(c.events) == size && !send() {
-			return
-		}
-	}
-}
-
-// hashFile returns the hex SHA-256 of a file's content.
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return storeError(err)
 }
 
 // redactDB returns a --db value fit to print: a URL without its password.
@@ -440,35 +234,6 @@ func redactDB(db string) string {
 		}
 	}
 	return db
-}
-
-// unattributedJSON is one unattributed event in the report.
-type unattributedJSON struct {
-	Source   string  `json:"source"`
-	ID       string  `json:"id"`
-	Date     string  `json:"date"`
-	Actor1   string  `json:"actor1"`
-	Actor2   string  `json:"actor2"`
-	Location string  `json:"location"`
-	Admin1   string  `json:"admin1"`
-	Lat      float64 `json:"lat"`
-	Lon      float64 `json:"lon"`
-	// Violations lists the rules the event breaks, though it counts for
-	// no side.
-	Violations []string `json:"violations"`
-}
-
-// reportJSON is DESIGN.md's report JSON (monitor.Report) with the listed
-// unattributed events and where the counts came from.
-type reportJSON struct {
-	*monitor.Report
-	UnattributedEvents []unattributedJSON `json:"unattributed_events"`
-	// UnattributedListed is true when every unattributed event is listed.
-	UnattributedComplete bool   `json:"unattributed_complete"`
-	Reclassified         int64  `json:"reclassified"`
-	Store                string `json:"store"`
-	// LogIndex is the index of the report's leaf in the tamper-evident log.
-	LogIndex *int64 `json:"log_index,omitempty"`
 }
 
 func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -506,94 +271,25 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	defer st.Close()
 
-	var tally *store.Tally
-	var un []store.Event
-	var reclassified int64
-	read := func(ctx context.Context, tx store.ReadTx) error {
-		var err error
-		if tally, err = tx.Tally(ctx, filter); err != nil {
-			return err
-		}
-		un, err = tx.Unattributed(ctx, filter, *list)
-		return err
-	}
-	fp := cl.Fingerprint()
-	var stale int64
-	err = st.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		if stale, err = tx.Stale(ctx, fp); err != nil || stale > 0 {
-			return err
-		}
-		return read(ctx, tx)
-	})
-	if err == nil && stale > 0 {
-		// The settlement changed since these events were classified:
-		// classify them again, in place, and report in the same
-		// transaction.
-		err = st.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-			n, err := tx.Reclassify(ctx, fp, func(ev *store.Event) error {
-				c, err := cl.Classify(&ev.Event)
-				if err != nil {
-					return err
-				}
-				ev.Violations, ev.Unattributed = c.Rules, c.Unattributed
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			reclassified = n
-			return read(ctx, tx)
-		})
-		if err == nil {
-			fmt.Fprintf(stderr, "entente: reclassified %d stored events under the current settlement\n", reclassified)
-		}
-	}
+	out, err := mission.Tally(ctx, st, s, cl, mission.ReportOptions{Settlement: *mf.settlement, Filter: filter,
+		Unattributed: *list, Store: redactDB(db)})
 	if err != nil {
-		return storeError(err)
+		return missionError(err)
 	}
-	rep := buildReport(s, cl, tally, filter)
-	out := reportJSON{Report: rep, UnattributedEvents: []unattributedJSON{}, Reclassified: reclassified, Store: redactDB(db)}
-	for _, e := range un {
-		out.UnattributedEvents = append(out.UnattributedEvents, unattributedJSON{Source: e.Source, ID: e.ID,
-			Date: e.Day(), Actor1: e.Actor1, Actor2: e.Actor2, Location: e.Location, Admin1: e.Admin1,
-			Lat: e.Lat, Lon: e.Lon, Violations: nonNil(e.Violations)})
+	if out.Reclassified > 0 {
+		fmt.Fprintf(stderr, "entente: reclassified %d stored events under the current settlement\n", out.Reclassified)
 	}
-	out.UnattributedComplete = int64(len(un)) == tally.Unattributed
 	if *svg != "" {
-		if err := writeMonitorSVG(*svg, rep, s, filter); err != nil {
+		if err := writeMonitorSVG(*svg, out.Report, s, filter); err != nil {
 			return err
 		}
-	}
-	if out.LogIndex, err = logReport(ctx, st, *mf.settlement, &out); err != nil {
-		return storeError(err)
 	}
 	if *asJSON {
 		return render.JSON(stdout, out)
 	}
-	printReport(stdout, &out)
+	printReport(stdout, out)
 	fmt.Fprintf(stdout, "\nrecorded in the log as leaf %d (entente log show %d)\n", *out.LogIndex, *out.LogIndex)
 	return nil
-}
-
-// buildReport turns the store's aggregates into monitor's report.
-func buildReport(s *settlement.Settlement, cl *monitor.Classifier, t *store.Tally, f store.Filter) *monitor.Report {
-	cells := make([]monitor.Cell, len(t.Cells))
-	for i, c := range t.Cells {
-		cells[i] = monitor.Cell{Day: c.Day, Side: c.Side, Zone: c.Zone, N: c.N}
-	}
-	byRule := map[string]int64{}
-	for _, r := range t.Rules {
-		byRule[r.Rule] = r.N
-	}
-	u := monitor.Unattributed{Events: t.Unattributed, Actors: []monitor.ActorCount{}}
-	for _, a := range t.Actors {
-		u.Actors = append(u.Actors, monitor.ActorCount{Actor: a.Actor, Events: a.N})
-	}
-	opts := cl.ReportOptions()
-	opts.From, opts.To = f.From, f.To
-	opts.Sources = t.Sources
-	opts.Unattributed = &u
-	return monitor.NewReport(t.Events, cells, byRule, s.Monitoring.Triggers, opts)
 }
 
 func writeMonitorSVG(path string, rep *monitor.Report, s *settlement.Settlement, f store.Filter) error {
@@ -613,7 +309,7 @@ func writeMonitorSVG(path string, rep *monitor.Report, s *settlement.Settlement,
 }
 
 // printReport writes the report as tables.
-func printReport(w io.Writer, r *reportJSON) {
+func printReport(w io.Writer, r *mission.Report) {
 	period := "all stored days"
 	if r.From != "" || r.To != "" {
 		period = fmt.Sprintf("%s to %s", orOpen(r.From), orOpen(r.To))

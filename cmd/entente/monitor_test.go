@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/entente-org/entente/internal/pgtest"
+	"github.com/entente-org/entente/mission"
 	"github.com/entente-org/entente/monitor"
 	"github.com/entente-org/entente/settlement"
 	"github.com/entente-org/entente/store"
@@ -322,7 +323,7 @@ func TestMonitorIngestTwice(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second ingest: exit %d\n%s", code, errs)
 	}
-	var res ingestJSON
+	var res mission.IngestResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -543,13 +544,13 @@ func TestMonitorGoldens(t *testing.T) {
 }
 
 // ingestJSONOf runs monitor ingest --json and decodes its result.
-func ingestJSONOf(t *testing.T, args ...string) ingestJSON {
+func ingestJSONOf(t *testing.T, args ...string) mission.IngestResult {
 	t.Helper()
 	out, errs, code := run(t, append([]string{"monitor", "ingest", "--json"}, args...)...)
 	if code != 0 {
 		t.Fatalf("monitor ingest %v: exit %d\n%s", args, code, errs)
 	}
-	var res ingestJSON
+	var res mission.IngestResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("monitor ingest --json: %v\n%s", err, out)
 	}
