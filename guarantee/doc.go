@@ -61,7 +61,7 @@
 // new verdict holds at the threshold itself. [Credibility.EFG] writes the
 // game for Gambit (package efg).
 //
-// [Analyse] runs all of it for one guarantee within the limits of
+// [Analyze] runs all of it for one guarantee within the limits of
 // [Options]; parts that exceed them report a [*TooLargeError].
 //
 // # Example

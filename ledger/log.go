@@ -291,11 +291,14 @@ func (l *Log) Checkpoints(ctx context.Context) ([]StoredCheckpoint, error) {
 
 // InclusionProof is the proof that leaf Index is in the tree of size Size.
 type InclusionProof struct {
-	Index    int64
-	Size     int64
-	LeafHash tlog.Hash
-	Root     tlog.Hash
-	Proof    tlog.RecordProof
+	Index    int64            `json:"index"`
+	Size     int64            `json:"size"`
+	LeafHash tlog.Hash        `json:"leaf_hash"`
+	Root     tlog.Hash        `json:"root"`
+	Proof    tlog.RecordProof `json:"proof"`
+	// Checkpoint is the stored signed checkpoint of this size, if any, so
+	// that the proof can be checked offline against a signed root.
+	Checkpoint string `json:"checkpoint"`
 }
 
 // Check verifies p with tlog.CheckRecord.
@@ -340,15 +343,25 @@ func (l *Log) ProveInclusion(ctx context.Context, index, size int64) (*Inclusion
 	if err != nil {
 		return nil, fmt.Errorf("prove inclusion: %w", err)
 	}
+	if p.Proof == nil {
+		p.Proof = tlog.RecordProof{}
+	}
+	if p.Checkpoint, err = l.checkpointNote(ctx, p.Size); err != nil {
+		return nil, fmt.Errorf("prove inclusion: %w", err)
+	}
 	return p, nil
 }
 
 // ConsistencyProof is the proof that the tree of size Old is a prefix of the
 // tree of size New.
 type ConsistencyProof struct {
-	Old, New         int64
-	OldRoot, NewRoot tlog.Hash
-	Proof            tlog.TreeProof
+	Old     int64          `json:"old"`
+	New     int64          `json:"size"`
+	OldRoot tlog.Hash      `json:"old_root"`
+	NewRoot tlog.Hash      `json:"root"`
+	Proof   tlog.TreeProof `json:"proof"`
+	// Checkpoint is the stored signed checkpoint of size New, if any.
+	Checkpoint string `json:"checkpoint"`
 }
 
 // Check verifies p with tlog.CheckTree. Every tree extends the empty tree,
@@ -400,6 +413,12 @@ func (l *Log) ProveConsistency(ctx context.Context, old, new int64) (*Consistenc
 		return nil
 	})
 	if err != nil {
+		return nil, fmt.Errorf("prove consistency: %w", err)
+	}
+	if p.Proof == nil {
+		p.Proof = tlog.TreeProof{}
+	}
+	if p.Checkpoint, err = l.checkpointNote(ctx, p.New); err != nil {
 		return nil, fmt.Errorf("prove consistency: %w", err)
 	}
 	return p, nil

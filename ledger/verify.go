@@ -88,28 +88,30 @@ type CheckpointResult struct {
 	OK bool `json:"ok"`
 }
 
-// Report is the result of Verify, VerifyExport and Fsck.
+// Report is the result of Verify, VerifyExport and Fsck. Its JSON form
+// is the result of entente log verify --json (DESIGN.md): ok, size, root
+// (base64), problems, then the rest; the lists are never null.
 type Report struct {
 	// OK is true when there are no problems.
-	OK bool
+	OK bool `json:"ok"`
 	// Size is the size verified: the log's leaf count (storage) or the latest
 	// checkpoint's size (export).
-	Size int64
+	Size int64 `json:"size"`
 	// Root is the root hash of the first Size leaves, re-derived from them
 	// (from the stored hashes when leaves are missing).
-	Root tlog.Hash
+	Root tlog.Hash `json:"root"`
+	// Problems lists what is wrong, in the order found.
+	Problems []Problem `json:"problems"`
 	// Leaves is the number of leaves read and re-hashed.
-	Leaves int64
+	Leaves int64 `json:"leaves"`
 	// Undecoded counts leaves of a later encoding version than this one
 	// reads: hashed and verified in the tree, their content not decoded.
-	Undecoded int64
+	Undecoded int64 `json:"undecoded"`
 	// Checkpoints lists every checkpoint examined, oldest first.
-	Checkpoints []CheckpointResult
+	Checkpoints []CheckpointResult `json:"checkpoints"`
 	// Agreed is the newest good checkpoint cosigned by every cosigner given,
 	// the record no party can later deny; nil if none (or no cosigners).
-	Agreed *CheckpointResult
-	// Problems lists what is wrong, in the order found.
-	Problems []Problem
+	Agreed *CheckpointResult `json:"agreed"`
 }
 
 // First returns the first problem, or nil.
@@ -174,6 +176,7 @@ func (h hashSlice) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 
 func newChecker(opts VerifyOptions, fsck bool) (*checker, error) {
 	c := &checker{opts: opts, fsck: fsck, byCode: map[string]int{}}
+	c.rep.Problems, c.rep.Checkpoints = []Problem{}, []CheckpointResult{}
 	if !fsck {
 		if opts.LogKey == nil {
 			return nil, errors.New("verify: no log key")

@@ -3,12 +3,11 @@ package monitor
 import (
 	"bufio"
 	"fmt"
-	"html"
 	"io"
 	"math"
 	"sort"
-	"strings"
-	"time"
+
+	"github.com/entente-org/entente/internal/svgplot"
 )
 
 // PlotOptions tune PlotSVG. Zero values take the defaults.
@@ -155,14 +154,16 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 		}
 	}
 	y1top, y1bot := float64(top), float64(top+panel1)
-	yMax1 := niceCeil(float64(max1))
+	yMax1 := svgplot.NiceCeil(float64(max1))
 	y1 := func(n float64) float64 { return y1bot - (y1bot-y1top)*n/yMax1 }
-	axes(b, left, width-right, y1top, y1bot, yMax1, y1, lo, hi, x, "violations per day")
+	svgplot.Panel{Left: left, Right: width - right, Top: y1top, Bottom: y1bot}.Axes(b, svgplot.Axes{
+		X: svgplot.Days(lo, hi, x), Y: svgplot.Counts(yMax1, y1), YLabel: "violations per day",
+	})
 	if empty {
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">no violations</text>`+"\n", float64(left)+plotW/2, (y1top+y1bot)/2)
 	}
 	for _, s := range sides {
-		polyline(b, s.colour, 1.2, lo, hi, func(d int64) float64 { return float64(s.days[d]) }, x, y1)
+		svgplot.Polyline(b, s.colour, 1.2, int(hi-lo+1), func(k int) (float64, float64) { d := lo + int64(k); return x(d), y1(float64(s.days[d])) })
 	}
 	for i, t := range r.Triggers {
 		d, ok := dayNumber(string(t.First))
@@ -201,13 +202,15 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 			}
 			max2 = max(max2, t.Threshold+1)
 		}
-		yMax2 := niceCeil(float64(max2))
+		yMax2 := svgplot.NiceCeil(float64(max2))
 		y2 := func(n float64) float64 { return y2bot - (y2bot-y2top)*n/yMax2 }
-		axes(b, left, width-right, y2top, y2bot, yMax2, y2, lo, hi, x, "violations in window")
+		svgplot.Panel{Left: left, Right: width - right, Top: y2top, Bottom: y2bot}.Axes(b, svgplot.Axes{
+			X: svgplot.Days(lo, hi, x), Y: svgplot.Counts(yMax2, y2), YLabel: "violations in window",
+		})
 		fmt.Fprintf(b, `<text x="%d" y="%.1f" font-weight="bold">Triggers: each side's violations in the rolling window, against the threshold</text>`+"\n", left, y2top-10)
 		for i, t := range r.Triggers {
 			colour := palette[(len(sides)+i)%len(palette)]
-			polyline(b, colour, 1.2, lo, hi, func(d int64) float64 { return float64(wins[i][d]) }, x, y2)
+			svgplot.Polyline(b, colour, 1.2, int(hi-lo+1), func(k int) (float64, float64) { d := lo + int64(k); return x(d), y2(float64(wins[i][d])) })
 			ty := y2(float64(t.Threshold))
 			fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1" stroke-dasharray="6,4"/>`+"\n", left, ty, width-right, ty, colour)
 			label := fmt.Sprintf("%s: %s, > %d in %s", t.ID, t.Side, t.Threshold, t.Window)
@@ -223,105 +226,4 @@ func PlotSVG(w io.Writer, r *Report, opts PlotOptions) error {
 	return b.Flush()
 }
 
-// axes draws a panel's frame, y ticks and x ticks.
-func axes(b *bufio.Writer, left, right int, ytop, ybot, yMax float64, y func(float64) float64, lo, hi int64, x func(int64) float64, ylabel string) {
-	fmt.Fprintf(b, `<rect x="%d" y="%.1f" width="%d" height="%.1f" fill="none" stroke="#999"/>`+"\n", left, ytop, right-left, ybot-ytop)
-	step := niceCeil(yMax / 5)
-	for v := 0.0; v <= yMax+1e-9; v += step {
-		fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#e4e4e4"/>`, left, y(v), right, y(v))
-		fmt.Fprintf(b, `<text x="%d" y="%.1f" text-anchor="end" fill="#333">%s</text>`+"\n", left-6, y(v)+4, trimFloat(v))
-	}
-	fmt.Fprintf(b, `<text transform="translate(%d,%.1f) rotate(-90)" text-anchor="middle" fill="#333">%s</text>`+"\n", 16, (ytop+ybot)/2, esc(ylabel))
-	for _, t := range dayTicks(lo, hi) {
-		px := x(t.day)
-		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999"/>`, px, ybot, px, ybot+5)
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#333">%s</text>`+"\n", px, ybot+18, t.label)
-	}
-}
-
-// polyline draws f over the days lo … hi.
-func polyline(b *bufio.Writer, colour string, width float64, lo, hi int64, f func(int64) float64, x func(int64) float64, y func(float64) float64) {
-	fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="%.1f" stroke-linejoin="round" points="`, colour, width)
-	for d := lo; d <= hi; d++ {
-		fmt.Fprintf(b, "%.1f,%.1f ", x(d), y(f(d)))
-	}
-	b.WriteString("\"/>\n")
-}
-
-type tick struct {
-	day   int64
-	label string
-}
-
-// dayTicks chooses x ticks: days, weeks, months, quarters or years, to
-// give about 5 to 12 labels.
-func dayTicks(lo, hi int64) []tick {
-	span := hi - lo
-	var out []tick
-	t0 := time.Unix(lo*86400, 0).UTC()
-	add := func(t time.Time, label string) {
-		d := t.Unix() / 86400
-		if d >= lo && d <= hi {
-			out = append(out, tick{d, label})
-		}
-	}
-	switch {
-	case span <= 14:
-		for d := lo; d <= hi; d++ {
-			t := time.Unix(d*86400, 0).UTC()
-			add(t, t.Format("Jan 2"))
-		}
-	case span <= 90:
-		for d := lo; d <= hi; d++ {
-			t := time.Unix(d*86400, 0).UTC()
-			if t.Weekday() == time.Monday {
-				add(t, t.Format("Jan 2"))
-			}
-		}
-	default:
-		months := 1
-		switch {
-		case span > 365*6:
-			months = 12
-		case span > 365*2:
-			months = 6
-		case span > 365:
-			months = 3
-		}
-		t := time.Date(t0.Year(), t0.Month(), 1, 0, 0, 0, 0, time.UTC)
-		for t.Unix()/86400 <= hi {
-			if (int(t.Month())-1)%months == 0 {
-				label := t.Format("Jan 2006")
-				if months == 12 {
-					label = t.Format("2006")
-				}
-				add(t, label)
-			}
-			t = t.AddDate(0, 1, 0)
-		}
-	}
-	return out
-}
-
-// niceCeil rounds v up to 1, 2 or 5 times a power of ten, at least 1: an
-// axis's top, or the step between its ticks.
-func niceCeil(v float64) float64 {
-	if v <= 1 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= v {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
-func trimFloat(v float64) string {
-	s := fmt.Sprintf("%.2f", v)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s
-}
-
-func esc(s string) string { return html.EscapeString(s) }
+func esc(s string) string { return svgplot.Esc(s) }

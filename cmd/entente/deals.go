@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -185,15 +188,7 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if aerr != nil && out == nil {
 		return &inputError{err: fmt.Errorf("deals %s: %w", file, aerr)}
 	}
-	sp := out.Space()
 	if *svgPath != "" {
-		if x == "" {
-			ps := sp.Parties()
-			if len(ps) < 2 {
-				return &inputError{err: fmt.Errorf("deals %s: --svg needs two parties with a utility; the settlement has %d", file, len(ps))}
-			}
-			x, y = ps[0], ps[1]
-		}
 		if err := writeSVG(*svgPath, file, out, x, y); err != nil {
 			return err
 		}
@@ -209,7 +204,7 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		printDeals(stdout, file, out, rows, *limit)
 	}
 	if capped && aerr == nil {
-		return &findingsError{msg: fmt.Sprintf("entente: deals %s: the frontier holds %s Pareto-optimal packages; listed the first %s (the most any output lists): use --limit N, or count them with pareto_packages", file, groupDigits(out.Frontier.Packages), groupDigits(big.NewInt(int64(len(rows)))))}
+		return &findingsError{msg: fmt.Sprintf("entente: deals %s: the frontier holds %s Pareto-optimal packages; listed the first %s (the most any output lists): use --limit N, or count them with pareto_packages", file, render.Digits(out.Frontier.Packages), render.Digits(big.NewInt(int64(len(rows)))))}
 	}
 	if aerr != nil {
 		what := "a budget was exceeded"
@@ -310,12 +305,12 @@ func redLinesJSON(ls []dealspace.RedLine) []redLineJSON {
 // printDeals writes the result as tables.
 func printDeals(w io.Writer, file string, r *dealspace.Result, rows []paretoRow, limit int) {
 	fmt.Fprintf(w, "%s\n", file)
-	fmt.Fprintf(w, "  packages  %s\n", groupDigits(r.Packages))
+	fmt.Fprintf(w, "  packages  %s\n", render.Digits(r.Packages))
 	if r.Feasible == nil {
 		fmt.Fprintf(w, "  feasible  (not counted: the analysis was cut short)\n")
 		return
 	}
-	fmt.Fprintf(w, "  feasible  %s", groupDigits(r.Feasible))
+	fmt.Fprintf(w, "  feasible  %s", render.Digits(r.Feasible))
 	if r.Feasible.Sign() == 0 {
 		fmt.Fprintf(w, "  (no package satisfies every constraint and red line)")
 	}
@@ -361,7 +356,7 @@ func printConflicts(w io.Writer, r *dealspace.Result, limit int) {
 	fmt.Fprintln(w)
 	width := len("opens")
 	for _, x := range r.Relaxations {
-		width = max(width, len(groupDigits(x.Opens)))
+		width = max(width, len(render.Digits(x.Opens)))
 	}
 	fmt.Fprintf(w, "  %*s  drop\n", width, "opens")
 	for i, x := range r.Relaxations {
@@ -372,7 +367,7 @@ func printConflicts(w io.Writer, r *dealspace.Result, limit int) {
 		for _, l := range x.Drop {
 			names = append(names, l.Party+" "+l.ID)
 		}
-		fmt.Fprintf(w, "  %*s  %s\n", width, groupDigits(x.Opens), strings.Join(names, ", "))
+		fmt.Fprintf(w, "  %*s  %s\n", width, render.Digits(x.Opens), strings.Join(names, ", "))
 	}
 }
 
@@ -435,9 +430,9 @@ func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow) {
 		return
 	}
 	fmt.Fprintf(w, "\nPareto frontier: %s Pareto-optimal packages on %s, by total utility",
-		groupDigits(f.Packages), plural(len(f.Points), "utility vector"))
+		render.Digits(f.Packages), plural(len(f.Points), "utility vector"))
 	if big.NewInt(int64(len(rows))).Cmp(f.Packages) < 0 {
-		fmt.Fprintf(w, " (first %s shown)", groupDigits(big.NewInt(int64(len(rows)))))
+		fmt.Fprintf(w, " (first %s shown)", render.Digits(big.NewInt(int64(len(rows)))))
 	}
 	fmt.Fprintln(w)
 	if len(rows) == 0 {
@@ -457,29 +452,13 @@ func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow) {
 			for _, u := range f.Points[row.point].Utility {
 				fmt.Fprintf(tw, "%.3f\t", u)
 			}
-			fmt.Fprintf(tw, "%s\t", groupDigits(f.Points[row.point].Packages))
+			fmt.Fprintf(tw, "%s\t", render.Digits(f.Points[row.point].Packages))
 		} else {
 			fmt.Fprintf(tw, "\t%s\t", strings.Repeat("\t", len(r.Parties)))
 		}
 		fmt.Fprintf(tw, "%s\n", sp.Describe(row.sol.Package))
 	}
 	tw.Flush()
-}
-
-// groupDigits writes a count with thousands separators.
-func groupDigits(n *big.Int) string {
-	s := n.String()
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // progress shows the analysis's progress on stderr when it is a terminal.
@@ -531,4 +510,24 @@ func (p *progress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+}
+
+// writeSVG draws the Pareto frontier for parties x and y (by default the
+// first two) to path.
+func writeSVG(path, file string, r *dealspace.Result, x, y string) error {
+	var b bytes.Buffer
+	err := dealspace.PlotSVG(&b, r, dealspace.PlotOptions{X: x, Y: y, Subtitle: filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)})
+	if errors.Is(err, dealspace.ErrAxes) {
+		if x == "" {
+			return &inputError{err: fmt.Errorf("deals %s: --svg: %w", file, err)}
+		}
+		return usageErrorf("deals: --axes: %v", err)
+	}
+	if err != nil {
+		return fmt.Errorf("deals %s: svg: %w", file, err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write svg %s: %w", path, err)
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,100 +17,6 @@ import (
 	"github.com/entente-org/entente/internal/render"
 	"github.com/entente-org/entente/settlement"
 )
-
-// guaranteesJSON is the JSON result of entente guarantee (DESIGN.md,
-// "Results as JSON").
-type guaranteesJSON struct {
-	File       string          `json:"file"`
-	Guarantees []guaranteeJSON `json:"guarantees"`
-}
-
-type guaranteeJSON struct {
-	ID                  string                 `json:"id"`
-	Title               string                 `json:"title,omitempty"`
-	Rule                string                 `json:"rule"`
-	Deters              string                 `json:"deters"`
-	Voters              []string               `json:"voters"`
-	CanActivate         bool                   `json:"can_activate"`
-	VetoPlayers         []string               `json:"veto_players"`
-	DeterredVeto        bool                   `json:"deterred_veto"`
-	MinimalWinning      [][]string             `json:"minimal_winning_coalitions"`
-	MinimalCount        *string                `json:"minimal_winning_count"`
-	MinimalLimit        int                    `json:"minimal_winning_limit"`
-	MinimalComplete     bool                   `json:"minimal_winning_complete"`
-	WinningCoalitions   *string                `json:"winning_coalitions"`
-	Swings              map[string]json.Number `json:"swings"`
-	Banzhaf             map[string]float64     `json:"banzhaf"`
-	ShapleyShubik       map[string]float64     `json:"shapley_shubik"`
-	Exact               exactJSON              `json:"exact"`
-	Credibility         *credibilityJSON       `json:"credibility"`
-	CredibilityMissing  []missingJSON          `json:"credibility_missing"`
-	EFG                 string                 `json:"efg,omitempty"`
-	Notes               []string               `json:"notes"`
-	PowerComputed       bool                   `json:"power_computed"`
-	CredibilityComputed bool                   `json:"credibility_computed"`
-}
-
-type exactJSON struct {
-	Banzhaf       map[string]string `json:"banzhaf"`
-	ShapleyShubik map[string]string `json:"shapley_shubik"`
-	Swings        map[string]string `json:"swings"`
-	TotalSwings   string            `json:"total_swings,omitempty"`
-}
-
-type missingJSON struct {
-	Party     string   `json:"party"`
-	Aggressor bool     `json:"aggressor"`
-	Keys      []string `json:"keys"`
-}
-
-type credibilityJSON struct {
-	Attack      bool                 `json:"attack"`
-	Activated   bool                 `json:"activated"`
-	Responders  []string             `json:"responders"`
-	Credible    bool                 `json:"credible"`
-	Deters      bool                 `json:"deters"`
-	Attacker    string               `json:"attacker"`
-	Order       []string             `json:"order"`
-	AfterAttack map[string]valueJSON `json:"payoffs_after_attack"`
-	Thresholds  []thresholdJSON      `json:"thresholds"`
-}
-
-type valueJSON struct {
-	Value float64 `json:"value"`
-	Exact string  `json:"exact"`
-}
-
-type thresholdJSON struct {
-	Party     string         `json:"party"`
-	Key       string         `json:"key"`
-	Value     valueJSON      `json:"value"`
-	Up        *changeJSON    `json:"up"`
-	Down      *changeJSON    `json:"down"`
-	Intervals []intervalJSON `json:"intervals"`
-}
-
-type changeJSON struct {
-	At        valueJSON `json:"at"`
-	Inclusive bool      `json:"inclusive"`
-	outcomeJSON
-}
-
-type outcomeJSON struct {
-	Attack     bool     `json:"attack"`
-	Activated  bool     `json:"activated"`
-	Credible   bool     `json:"credible"`
-	Deters     bool     `json:"deters"`
-	Responders []string `json:"responders"`
-}
-
-type intervalJSON struct {
-	From       *valueJSON `json:"from"`
-	To         *valueJSON `json:"to"`
-	FromClosed bool       `json:"from_closed"`
-	ToClosed   bool       `json:"to_closed"`
-	outcomeJSON
-}
 
 func runGuarantee(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("guarantee", "FILE [GUARANTEE...]", `Tests each guarantee of a settlement (or those named) before it is needed: under its decision
@@ -161,16 +66,16 @@ Exit status: 0 ok; 1 a limit stopped part of the analysis; 2 bad usage or a sett
 	if len(only) == 0 {
 		selected = s.Guarantees
 	}
-	out := guaranteesJSON{File: file, Guarantees: []guaranteeJSON{}}
+	out := guarantee.Results{File: file, Guarantees: []guarantee.Result{}}
 	var reports []*guarantee.Report
 	limited := false
 	for _, g := range selected {
-		rep, err := guarantee.Analyse(ctx, g, opts)
+		rep, err := guarantee.Analyze(ctx, g, opts)
 		if err != nil {
 			return err
 		}
 		reports = append(reports, rep)
-		gj := toGuaranteeJSON(rep, opts)
+		gj := rep.Result(opts)
 		if *efgDir != "" && rep.Outcome != nil {
 			path, err := writeEFG(*efgDir, s, rep)
 			if err != nil {
@@ -242,113 +147,9 @@ func safeName(id string) string {
 	return b.String()
 }
 
-func value(r *big.Rat) valueJSON {
-	f, _ := r.Float64()
-	return valueJSON{Value: f, Exact: r.RatString()}
-}
-
-func outcomeOf(o *guarantee.Outcome) outcomeJSON {
-	return outcomeJSON{Attack: o.Attack, Activated: o.Activated, Credible: o.Credible(), Deters: o.Deters(), Responders: nonNil(o.Responders)}
-}
-
-// changeOf returns the JSON of a threshold, nil when there is none.
-func changeOf(c *guarantee.Change) *changeJSON {
-	if c == nil {
-		return nil
-	}
-	return &changeJSON{At: value(c.At), Inclusive: c.Inclusive, outcomeJSON: outcomeOf(c.Outcome)}
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func toGuaranteeJSON(r *guarantee.Report, opts guarantee.Options) guaranteeJSON {
-	g := r.Guarantee
-	j := guaranteeJSON{ID: g.ID, Title: g.Title, Rule: r.Rule, Deters: g.Deters, Voters: nonNil(r.Voters),
-		CanActivate: r.CanActivate, VetoPlayers: nonNil(r.VetoPlayers), DeterredVeto: r.DeterredVeto,
-		MinimalWinning: [][]string{}, MinimalLimit: opts.ListLimit,
-		Swings: map[string]json.Number{}, Banzhaf: map[string]float64{}, ShapleyShubik: map[string]float64{},
-		Exact:              exactJSON{Banzhaf: map[string]string{}, ShapleyShubik: map[string]string{}, Swings: map[string]string{}},
-		CredibilityMissing: []missingJSON{}, Notes: []string{}}
-	if r.GameErr != nil {
-		j.Notes = append(j.Notes, r.GameErr.Error())
-	}
-	if p := r.Power; p != nil {
-		j.PowerComputed = true
-		w := p.Winning.String()
-		j.WinningCoalitions = &w
-		for i, v := range r.Game.Voters {
-			j.Swings[v] = json.Number(p.Swings[i].String())
-			j.Exact.Swings[v] = p.Swings[i].String()
-			j.Banzhaf[v], _ = p.Banzhaf[i].Float64()
-			j.ShapleyShubik[v], _ = p.ShapleyShubik[i].Float64()
-			j.Exact.Banzhaf[v] = p.Banzhaf[i].String()
-			j.Exact.ShapleyShubik[v] = p.ShapleyShubik[i].String()
-		}
-		j.Exact.TotalSwings = p.TotalSwings.String()
-	} else if r.PowerErr != nil && r.GameErr == nil {
-		j.Notes = append(j.Notes, "power indices not computed: "+r.PowerErr.Error())
-	}
-	if m := r.Minimal; m != nil {
-		j.MinimalWinning = append(j.MinimalWinning, m.List...)
-		if m.Count != nil {
-			c := m.Count.String()
-			j.MinimalCount = &c
-		}
-		j.MinimalComplete = m.Complete
-		if m.Note != "" {
-			j.Notes = append(j.Notes, "minimal winning coalitions "+m.Note)
-		}
-	} else if r.MinimalErr != nil && r.GameErr == nil {
-		j.Notes = append(j.Notes, "minimal winning coalitions not computed: "+r.MinimalErr.Error())
-	}
-	for _, m := range r.Missing {
-		j.CredibilityMissing = append(j.CredibilityMissing, missingJSON{Party: m.Party, Aggressor: m.Aggressor, Keys: m.Keys})
-	}
-	switch {
-	case r.Outcome != nil:
-		j.CredibilityComputed = true
-		o := r.Outcome
-		c := &credibilityJSON{Attack: o.Attack, Activated: o.Activated, Responders: nonNil(o.Responders), Credible: o.Credible(),
-			Deters: o.Deters(), Attacker: r.Credibility.Attacker, Order: r.Credibility.Movers,
-			AfterAttack: map[string]valueJSON{}, Thresholds: []thresholdJSON{}}
-		for p, v := range o.AfterAttack {
-			c.AfterAttack[p] = value(v)
-		}
-		for _, s := range r.Sensitivities {
-			t := thresholdJSON{Party: s.Param.Party, Key: s.Param.Key, Value: value(s.Value), Up: changeOf(s.Up), Down: changeOf(s.Down)}
-			for _, iv := range s.Intervals {
-				x := intervalJSON{FromClosed: iv.LoClosed, ToClosed: iv.HiClosed, outcomeJSON: outcomeOf(iv.Outcome)}
-				if iv.Lo != nil {
-					v := value(iv.Lo)
-					x.From = &v
-				}
-				if iv.Hi != nil {
-					v := value(iv.Hi)
-					x.To = &v
-				}
-				t.Intervals = append(t.Intervals, x)
-			}
-			c.Thresholds = append(c.Thresholds, t)
-		}
-		j.Credibility = c
-	case errors.Is(r.CredibilityErr, guarantee.ErrNoCosts):
-		j.Notes = append(j.Notes, "no credibility game: the guarantee gives no costs")
-	case errors.Is(r.CredibilityErr, guarantee.ErrMissingCosts):
-		j.Notes = append(j.Notes, "no credibility game: "+r.CredibilityErr.Error())
-	case r.CredibilityErr != nil && r.GameErr == nil:
-		j.Notes = append(j.Notes, "credibility game not solved: "+r.CredibilityErr.Error())
-	}
-	return j
-}
-
 // renderGuarantees prints the guarantees side by side, then the details
 // of each.
-func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []guaranteeJSON) {
+func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []guarantee.Result) {
 	fmt.Fprintf(w, "%s: %s\n", file, plural(len(reps), "guarantee"))
 	if len(reps) == 0 {
 		return
@@ -360,7 +161,7 @@ func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []g
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-	row := func(label string, cell func(r *guarantee.Report, j guaranteeJSON) string) {
+	row := func(label string, cell func(r *guarantee.Report, j guarantee.Result) string) {
 		fmt.Fprint(tw, label)
 		for i, r := range reps {
 			fmt.Fprint(tw, "\t", cell(r, js[i]))
@@ -379,24 +180,24 @@ func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []g
 		}
 		return strings.Join(s, " ")
 	}
-	row("", func(r *guarantee.Report, _ guaranteeJSON) string { return r.Guarantee.ID })
-	row("deters", func(r *guarantee.Report, _ guaranteeJSON) string { return orDash(r.Guarantee.Deters) })
-	row("voters", func(r *guarantee.Report, _ guaranteeJSON) string { return fmt.Sprint(len(r.Voters)) })
-	row("can activate", func(r *guarantee.Report, _ guaranteeJSON) string {
+	row("", func(r *guarantee.Report, _ guarantee.Result) string { return r.Guarantee.ID })
+	row("deters", func(r *guarantee.Report, _ guarantee.Result) string { return orDash(r.Guarantee.Deters) })
+	row("voters", func(r *guarantee.Report, _ guarantee.Result) string { return fmt.Sprint(len(r.Voters)) })
+	row("can activate", func(r *guarantee.Report, _ guarantee.Result) string {
 		if r.Guarantee.Decision == nil {
 			return "no rule"
 		}
 		return yes(r.CanActivate)
 	})
-	row("veto players", func(r *guarantee.Report, _ guaranteeJSON) string { return list(r.VetoPlayers) })
-	row("deterred veto", func(r *guarantee.Report, _ guaranteeJSON) string { return yes(r.DeterredVeto) })
-	row("minimal winning coalitions", func(_ *guarantee.Report, j guaranteeJSON) string {
+	row("veto players", func(r *guarantee.Report, _ guarantee.Result) string { return list(r.VetoPlayers) })
+	row("deterred veto", func(r *guarantee.Report, _ guarantee.Result) string { return yes(r.DeterredVeto) })
+	row("minimal winning coalitions", func(_ *guarantee.Report, j guarantee.Result) string {
 		if j.MinimalCount == nil {
 			return "—"
 		}
 		return *j.MinimalCount
 	})
-	row("winning coalitions", func(_ *guarantee.Report, j guaranteeJSON) string {
+	row("winning coalitions", func(_ *guarantee.Report, j guarantee.Result) string {
 		if j.WinningCoalitions == nil {
 			return "—"
 		}
@@ -435,9 +236,9 @@ func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []g
 		for k, party := range parties {
 			label := "  " + party
 			if k == 0 {
-				row(part.name, func(*guarantee.Report, guaranteeJSON) string { return "" })
+				row(part.name, func(*guarantee.Report, guarantee.Result) string { return "" })
 			}
-			row(label, func(r *guarantee.Report, _ guaranteeJSON) string {
+			row(label, func(r *guarantee.Report, _ guarantee.Result) string {
 				if r.Power == nil || r.Game == nil {
 					return "—"
 				}
@@ -449,12 +250,12 @@ func renderGuarantees(w io.Writer, file string, reps []*guarantee.Report, js []g
 			})
 		}
 		if more > 0 && len(parties) > 0 {
-			row(fmt.Sprintf("  … %d more (see --json)", more), func(*guarantee.Report, guaranteeJSON) string { return "" })
+			row(fmt.Sprintf("  … %d more (see --json)", more), func(*guarantee.Report, guarantee.Result) string { return "" })
 		}
 	}
-	row("credibility game", func(*guarantee.Report, guaranteeJSON) string { return "" })
+	row("credibility game", func(*guarantee.Report, guarantee.Result) string { return "" })
 	cred := func(label string, f func(o *guarantee.Outcome) string) {
-		row(label, func(r *guarantee.Report, _ guaranteeJSON) string {
+		row(label, func(r *guarantee.Report, _ guarantee.Result) string {
 			if r.Outcome == nil {
 				return "—"
 			}
@@ -486,7 +287,7 @@ func ratCell(r *big.Rat) string {
 	return fmt.Sprintf("%s (%.4f)", r.RatString(), f)
 }
 
-func renderDetails(w io.Writer, r *guarantee.Report, j guaranteeJSON) {
+func renderDetails(w io.Writer, r *guarantee.Report, j guarantee.Result) {
 	g := r.Guarantee
 	fmt.Fprintf(w, "\n== %s: %s\n", g.ID, r.Rule)
 	if m := r.Minimal; m != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/entente-org/entente/guarantee"
 	"github.com/entente-org/entente/guarantee/efg"
 )
 
@@ -82,11 +83,11 @@ func TestGuaranteeJSONKeys(t *testing.T) {
 			t.Errorf("credible %v != activated %v", c["credible"], c["activated"])
 		}
 	}
-	var res guaranteesJSON
+	var res guarantee.Results
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]guaranteeJSON{}
+	byID := map[string]guarantee.Result{}
 	for _, g := range res.Guarantees {
 		byID[g.ID] = g
 	}
@@ -148,7 +149,7 @@ func TestGuaranteeBadInput(t *testing.T) {
 	// are named; check reports the finding.
 	file := filepath.Join(dir, "costs.yaml")
 	out, _, _ := run(t, "guarantee", file, "--json")
-	var res guaranteesJSON
+	var res guarantee.Results
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}

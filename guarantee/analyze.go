@@ -7,7 +7,7 @@ import (
 	"github.com/entente-org/entente/settlement"
 )
 
-// Options bounds the work of [Analyse]. Use [DefaultOptions] and change
+// Options bounds the work of [Analyze]. Use [DefaultOptions] and change
 // what you need.
 type Options struct {
 	// MaxCells bounds the tables of the power indices and of the
@@ -61,12 +61,12 @@ type Report struct {
 	Missing []Missing
 }
 
-// Analyse analyses a guarantee: its decision rule as a simple game (veto
+// Analyze analyses a guarantee: its decision rule as a simple game (veto
 // players, minimal winning coalitions, swings, Banzhaf and Shapley–Shubik
 // indices) and, when it gives costs, its credibility game and how far
 // each cost must move to change the answer. It fails only when ctx is
 // done; every other problem is recorded in the report.
-func Analyse(ctx context.Context, g *settlement.Guarantee, opts Options) (*Report, error) {
+func Analyze(ctx context.Context, g *settlement.Guarantee, opts Options) (*Report, error) {
 	r := &Report{Guarantee: g, Rule: Describe(g.Decision), Missing: MissingCosts(g)}
 	if g.Decision == nil {
 		r.GameErr = &RuleError{Pos: g.Pos, Msg: "the guarantee has no decision rule: nobody is bound to decide that it is triggered"}
