@@ -52,8 +52,8 @@ func PlotSVG(w io.Writer, r *Result, opts PlotOptions) error {
 		return fmt.Errorf("%w %s,%s: name two different parties with a utility (%s)", ErrAxes, x, y, strings.Join(r.Parties, ", "))
 	}
 	const (
-		width, height    = 720, 560
-		left, right      = 70, 200
+		width, height    = 760, 560
+		left, right      = 70, 240
 		top, bottom      = 50, 60
 		pw, ph           = width - left - right, height - top - bottom
 		pointR, markSize = 3.0, 7.0
