@@ -13,7 +13,8 @@ type Options struct {
 	// MaxCells bounds the tables of the power indices and of the
 	// credibility game, in 64-bit words (bytes for the game).
 	MaxCells int64
-	// ListLimit is the number of minimal winning coalitions listed.
+	// ListLimit is the number of minimal winning coalitions listed; 0
+	// lists them all (as far as MaxNodes allows).
 	ListLimit int
 	// MaxNodes bounds the search that counts the minimal winning
 	// coalitions of a composition.

@@ -23,7 +23,13 @@ type Minimal struct {
 	Note string
 }
 
-// MinimalWinning lists up to limit minimal winning coalitions and counts
+// MaxListedNames bounds a listing of every minimal winning coalition
+// (limit 0): it stops once the coalitions listed hold this many voter
+// names in all, and the result says it is incomplete.
+const MaxListedNames = 1 << 20
+
+// MinimalWinning lists up to limit minimal winning coalitions (all of
+// them when limit is 0, as far as the search's bound allows) and counts
 // them all.
 //
 // A basic rule (one weighted, unanimity or any leaf) is counted by a
@@ -65,6 +71,9 @@ func (g *Game) MinimalWinning(ctx context.Context, limit int, maxNodes, maxCells
 		m.Count = big.NewInt(s.found)
 	}
 	m.Complete = m.Count != nil && m.Count.Cmp(big.NewInt(int64(len(m.List)))) == 0
+	if s.full && !m.Complete && m.Note == "" {
+		m.Note = fmt.Sprintf("listed up to %d voter names (%d coalitions); ask for fewer with a limit", MaxListedNames, len(m.List))
+	}
 	return m, nil
 }
 
@@ -143,6 +152,8 @@ type search struct {
 	cur, rest []int64 // uncapped weight sums by leaf: members; undecided voters
 	tmp       []int64
 	stop      bool
+	names     int  // voter names listed so far
+	full      bool // the listing reached MaxListedNames
 }
 
 func (s *search) run() error {
@@ -175,7 +186,7 @@ func (s *search) rec(i int) {
 	if g.winsSums(g.root, s.cur) {
 		if s.minimal() {
 			s.found++
-			if len(s.list) < s.limit {
+			if (s.limit == 0 || len(s.list) < s.limit) && !s.full {
 				var c []string
 				for v, in := range s.member {
 					if in {
@@ -183,8 +194,10 @@ func (s *search) rec(i int) {
 					}
 				}
 				s.list = append(s.list, c)
+				s.names += len(c)
+				s.full = s.names >= MaxListedNames
 			}
-			if !s.count && len(s.list) >= s.limit {
+			if !s.count && (s.full || s.limit > 0 && len(s.list) >= s.limit) {
 				s.stop = true
 			}
 		}

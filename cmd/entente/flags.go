@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -40,4 +41,58 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// textLimit is how many entries of a long list the text output shows
+// when no --limit is given; --json lists them all.
+const textLimit = 20
+
+// listLimit is the --limit flag every verb with long lists shares: N > 0
+// lists at most N entries of each list, 0 lists them all; without it the
+// text output shows the first 20 and --json everything. Counts stay
+// exact either way, and --json says "…_complete": false where a limit
+// (or a bound) cut a list.
+type listLimit struct {
+	n   int
+	set bool
+}
+
+// addLimit defines --limit on fs; what names the lists it cuts. extra
+// names other flags that mean the same (kept for older scripts).
+func addLimit(fs *flag.FlagSet, what string, extra ...string) *listLimit {
+	l := &listLimit{}
+	usage := fmt.Sprintf("list at most `N` %s (0: all); default %d, all with --json; counts stay exact", what, textLimit)
+	fs.Var(l, "limit", usage)
+	for _, name := range extra {
+		fs.Var(l, name, "the same as --limit")
+	}
+	return l
+}
+
+func (l *listLimit) String() string {
+	if l == nil || !l.set {
+		return ""
+	}
+	return strconv.Itoa(l.n)
+}
+
+func (l *listLimit) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return fmt.Errorf("want a count of 0 or more (0: all), not %q", s)
+	}
+	l.n, l.set = n, true
+	return nil
+}
+
+// get returns the limit to apply: the one given, else 0 (all) for --json
+// and textLimit for text.
+func (l *listLimit) get(asJSON bool) int {
+	switch {
+	case l.set:
+		return l.n
+	case asJSON:
+		return 0
+	}
+	return textLimit
 }

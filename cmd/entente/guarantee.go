@@ -28,7 +28,7 @@ Exit status: 0 ok; 1 a limit stopped part of the analysis; 2 bad usage or a sett
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	efgDir := fs.String("efg", "", "write each credibility game to `DIR`/ID.efg in Gambit's extensive-form format")
 	opts := guarantee.DefaultOptions()
-	fs.IntVar(&opts.ListLimit, "list", opts.ListLimit, "list at most `N` minimal winning coalitions per guarantee")
+	limit := addLimit(fs, "minimal winning coalitions per guarantee", "list")
 	fs.Int64Var(&opts.MaxCells, "max-cells", opts.MaxCells, "bound the tables of the power indices and the credibility game to `N` 64-bit words")
 	fs.Int64Var(&opts.MaxNodes, "max-nodes", opts.MaxNodes, "bound the search that counts minimal winning coalitions of compositions to `N` coalitions")
 	args, err := parse(fs, args)
@@ -39,9 +39,10 @@ Exit status: 0 ok; 1 a limit stopped part of the analysis; 2 bad usage or a sett
 		fs.Usage()
 		return usageErrorf("guarantee: name a settlement file")
 	}
-	if opts.ListLimit < 0 || opts.MaxCells < 1 || opts.MaxNodes < 1 {
-		return usageErrorf("guarantee: --list must be 0 or more, --max-cells and --max-nodes at least 1")
+	if opts.MaxCells < 1 || opts.MaxNodes < 1 {
+		return usageErrorf("guarantee: --max-cells and --max-nodes must be at least 1")
 	}
+	opts.ListLimit = limit.get(*asJSON)
 	file, only := args[0], args[1:]
 	s, findings, err := settlement.LoadFile(file, settlement.DefaultOptions())
 	if err != nil {
