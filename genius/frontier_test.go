@@ -366,7 +366,8 @@ func TestTravelFrontier(t *testing.T) {
 // of the issues (for travel_chox, Culinary's evaluations run to 508 and
 // Environment's to 316), so it is another utility, not Genius's: its
 // frontier holds Genius's 12 packages and 9 more, each of which some
-// package beats for both parties under Genius's utility.
+// package beats for both parties under Genius's utility. NegMAS's export
+// of travel_chox, taken as written, gives the same 21.
 func TestTravelFrontierUnscaled(t *testing.T) {
 	raw := newBruteForce(t, travel.domain, travel.profiles, false)
 	rawFront := pareto(raw.util)
@@ -397,6 +398,20 @@ func TestTravelFrontierUnscaled(t *testing.T) {
 	}
 	if both != len(onGenius) || extra != 9 {
 		t.Errorf("unscaled frontier: %d of Genius's %d packages and %d others, want all of them and 9 others", both, len(onGenius), extra)
+	}
+
+	// NegMAS's own travel_chox (travel_chox_negmas.xml) writes each
+	// evaluation e as a×e + b, one a > 0 and b for every issue: its
+	// utility, unscaled, is a×(the unscaled utility) + b×(sum of weights),
+	// and its frontier the same 21 points.
+	export := newBruteForce(t, travel.domain, []string{"travel/travel_chox_negmas.xml", "travel/travel_fanny.xml"}, false)
+	exportFront := pareto(export.util)
+	same := len(exportFront) == len(rawFront)
+	for i := 0; same && i < len(rawFront); i++ {
+		same = slices.Equal(exportFront[i].packages, rawFront[i].packages)
+	}
+	if !same {
+		t.Errorf("unscaled frontier with travel_chox_negmas.xml: %d points, not the %d of travel_chox.xml with the same packages", len(exportFront), len(rawFront))
 	}
 }
 
