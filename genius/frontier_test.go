@@ -43,7 +43,9 @@ type bruteForce struct {
 // evaluation of issue i), or 0 for an issue whose largest is below
 // 0.00001. With scaled false the evaluations are taken as written,
 // without the division. The weights and evaluations are the doubles
-// Genius reads (Double.valueOf), the arithmetic on them exact.
+// Genius reads (Double.valueOf), the arithmetic on them exact. Genius's
+// cap at 1 is left out: the weights sum to 1 up to rounding, so no
+// package goes above 1 by more than that.
 func newBruteForce(t *testing.T, domain string, profiles []string, scaled bool) *bruteForce {
 	t.Helper()
 	d := readRefDomain(t, readTestdata(t, domain))
