@@ -37,6 +37,7 @@ var cases = []importCase{
 	{name: "england_zimbabwe", domain: "england_zimbabwe/EnglandZimbabwe_domain.xml", profiles: []string{"england_zimbabwe/England10.xml", "england_zimbabwe/Zimbabwe10.xml"}, warnings: 2, positions: 2},
 	{name: "itex_vs_cypress", domain: "itex_vs_cypress/ItexvsCypress_domain.xml", profiles: []string{"itex_vs_cypress/ItexvsCypress_Itex50.xml"}, warnings: 1, positions: 1},
 	{name: "travel", domain: "travel/travel_domain.xml", profiles: []string{"travel/travel_fanny.xml"}, positions: 1},
+	travel, // travel_chox.xml and travel_fanny.xml, the pair of ANAC 2010 (frontier_test.go)
 	{name: "nonlinear", domain: "nonlinear/S-1NIKFRT-2-domain.xml", profiles: []string{"nonlinear/profile-1.xml"}, warnings: 1, positions: 0},
 	{name: "car", domain: "car/car_domain.xml", profiles: []string{"car/car_buyer_synthetic.xml", "car/car_dealer_synthetic.xml"}, warnings: 2, positions: 2},
 	{name: "car_5", domain: "car/car_domain.xml", profiles: []string{"car/car_buyer_synthetic.xml", "car/car_dealer_synthetic.xml"},
