@@ -30,9 +30,6 @@ type Options struct {
 // DefaultOptions returns options that read files from the file system.
 func DefaultOptions() Options { return Options{} }
 
-var topKeys = []string{"entente", "id", "title", "description", "include", "sources", "parties",
-	"issues", "constraints", "positions", "guarantees", "monitoring"}
-
 // LoadFile reads the settlement at path and the files it includes, and
 // validates it (see [Validate]).
 //
@@ -210,90 +207,18 @@ func (l *loader) decodeFile(s *Settlement, name string, root *yaml.Node, isRoot 
 	s.Files = append(s.Files, name)
 	d := &nodes{file: name, findings: &l.findings, budget: 10000}
 	d.lines = l.lines[name]
-	fields, loc, ok := d.mapping(root, "the settlement", topKeys)
+	fs, loc, ok := topFields.mapping(d, root, "the settlement")
 	if !ok {
 		return
 	}
 	if isRoot {
 		s.Loc = loc
 	}
+	x := &fileDecoding{Settlement: s, name: name, isRoot: isRoot, root: l.stack[0]}
+	topFields.decodeAll(d, x, fs)
 	// Includes are read after the file's own keys, so that the including
 	// file's monitoring section wins whatever the order of its keys.
-	var includes []field
-	for _, f := range fields {
-		v := f.value
-		switch f.key {
-		case "entente", "id", "title", "description":
-			if !isRoot {
-				if f.key == "entente" {
-					// An included file may state its format; it must be this one.
-					if n, ok := d.integer(v, "entente (the format version)"); ok && n != Format {
-						d.errorf(v, "unsupported-format", "this version of entente reads format 1", "unsupported format %d in an included file", n)
-					}
-					continue
-				}
-				d.errorf(v, "include-top-key", "set it in the including file "+l.stack[0], "%q belongs to the root settlement file, not an included one", f.key)
-				continue
-			}
-			switch f.key {
-			case "entente":
-				if n, ok := d.integer(v, "entente (the format version)"); ok {
-					s.Format = int(n)
-				}
-			case "id":
-				s.ID, _ = d.str(v, "id")
-			case "title":
-				s.Title, _ = d.str(v, "title")
-			case "description":
-				s.Description, _ = d.str(v, "description")
-			}
-		case "include":
-			includes = append(includes, f)
-		case "sources":
-			for _, n := range d.seq(v, "sources") {
-				if x := decodeSource(d, n); x != nil {
-					s.Sources = append(s.Sources, x)
-				}
-			}
-		case "parties":
-			for _, n := range d.seq(v, "parties") {
-				if x := decodeParty(d, n); x != nil {
-					s.Parties = append(s.Parties, x)
-				}
-			}
-		case "issues":
-			for _, n := range d.seq(v, "issues") {
-				if x := decodeIssue(d, n); x != nil {
-					s.Issues = append(s.Issues, x)
-				}
-			}
-		case "constraints":
-			for _, n := range d.seq(v, "constraints") {
-				if x := decodeConstraint(d, n); x != nil {
-					s.Constraints = append(s.Constraints, x)
-				}
-			}
-		case "positions":
-			for _, n := range d.seq(v, "positions") {
-				if x := decodePosition(d, n); x != nil {
-					s.Positions = append(s.Positions, x)
-				}
-			}
-		case "guarantees":
-			for _, n := range d.seq(v, "guarantees") {
-				if x := decodeGuarantee(d, n); x != nil {
-					s.Guarantees = append(s.Guarantees, x)
-				}
-			}
-		case "monitoring":
-			if s.Monitoring != nil {
-				d.errorAt(f.kpos, "duplicate-monitoring", "keep one monitoring section, in "+s.Monitoring.Pos.File, "monitoring is already given at %s", s.Monitoring.Pos)
-				continue
-			}
-			s.Monitoring = decodeMonitoring(d, v, filepath.Dir(name))
-		}
-	}
-	for _, f := range includes {
+	for _, f := range x.includes {
 		for i, p := range d.strs(f.value, "include") {
 			l.include(s, d, f.value, i, name, p)
 		}
@@ -350,3 +275,95 @@ func (l *loader) setLines(name string, src []byte) {
 	}
 	l.lines[name] = splitLines(src)
 }
+
+// fileDecoding is the state of decoding one file of a settlement: the
+// settlement it adds to, the file's name, whether it is the root file
+// (and the root's name), and the includes it lists, read after its own
+// keys.
+type fileDecoding struct {
+	*Settlement
+	name     string
+	isRoot   bool
+	root     string
+	includes []field
+}
+
+// rootOnly decodes a key that only the root file may set.
+func rootOnly(decode fieldFunc[fileDecoding]) fieldFunc[fileDecoding] {
+	return func(d *nodes, x *fileDecoding, f field) {
+		if !x.isRoot {
+			d.errorf(f.value, "include-top-key", "set it in the including file "+x.root, "%q belongs to the root settlement file, not an included one", f.key)
+			return
+		}
+		decode(d, x, f)
+	}
+}
+
+var topFields = table(
+	keyFunc[fileDecoding]{"entente", func(d *nodes, x *fileDecoding, f field) {
+		n, ok := d.integer(f.value, "entente (the format version)")
+		switch {
+		case !ok:
+		case x.isRoot:
+			x.Format = int(n)
+		case n != Format:
+			// An included file may state its format; it must be this one.
+			d.errorf(f.value, "unsupported-format", "this version of entente reads format 1", "unsupported format %d in an included file", n)
+		}
+	}},
+	keyFunc[fileDecoding]{"id", rootOnly(func(d *nodes, x *fileDecoding, f field) { x.ID, _ = d.str(f.value, "id") })},
+	keyFunc[fileDecoding]{"title", rootOnly(func(d *nodes, x *fileDecoding, f field) { x.Title, _ = d.str(f.value, "title") })},
+	keyFunc[fileDecoding]{"description", rootOnly(func(d *nodes, x *fileDecoding, f field) {
+		x.Description, _ = d.str(f.value, "description")
+	})},
+	keyFunc[fileDecoding]{"include", func(d *nodes, x *fileDecoding, f field) { x.includes = append(x.includes, f) }},
+	keyFunc[fileDecoding]{"sources", func(d *nodes, x *fileDecoding, f field) {
+		for _, n := range d.seq(f.value, "sources") {
+			if e := decodeSource(d, n); e != nil {
+				x.Sources = append(x.Sources, e)
+			}
+		}
+	}},
+	keyFunc[fileDecoding]{"parties", func(d *nodes, x *fileDecoding, f field) {
+		for _, n := range d.seq(f.value, "parties") {
+			if e := decodeParty(d, n); e != nil {
+				x.Parties = append(x.Parties, e)
+			}
+		}
+	}},
+	keyFunc[fileDecoding]{"issues", func(d *nodes, x *fileDecoding, f field) {
+		for _, n := range d.seq(f.value, "issues") {
+			if e := decodeIssue(d, n); e != nil {
+				x.Issues = append(x.Issues, e)
+			}
+		}
+	}},
+	keyFunc[fileDecoding]{"constraints", func(d *nodes, x *fileDecoding, f field) {
+		for _, n := range d.seq(f.value, "constraints") {
+			if e := decodeConstraint(d, n); e != nil {
+				x.Constraints = append(x.Constraints, e)
+			}
+		}
+	}},
+	keyFunc[fileDecoding]{"positions", func(d *nodes, x *fileDecoding, f field) {
+		for _, n := range d.seq(f.value, "positions") {
+			if e := decodePosition(d, n); e != nil {
+				x.Positions = append(x.Positions, e)
+			}
+		}
+	}},
+	keyFunc[fileDecoding]{"guarantees", func(d *nodes, x *fileDecoding, f field) {
+		for _, n := range d.seq(f.value, "guarantees") {
+			if e := decodeGuarantee(d, n); e != nil {
+				x.Guarantees = append(x.Guarantees, e)
+			}
+		}
+	}},
+	keyFunc[fileDecoding]{"monitoring", func(d *nodes, x *fileDecoding, f field) {
+		if x.Monitoring != nil {
+			d.errorAt(f.kpos, "duplicate-monitoring", "keep one monitoring section, in "+x.Monitoring.Pos.File, "monitoring is already given at %s", x.Monitoring.Pos)
+			return
+		}
+		x.Monitoring = decodeMonitoring(d, f.value, filepath.Dir(x.name))
+	}},
+)

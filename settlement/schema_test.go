@@ -471,9 +471,9 @@ func TestSchemaKeys(t *testing.T) {
 		schema []string
 		want   []string
 	}{
-		{"top level", props(root), topKeys},
-		{"guarantee", props(def("guarantee")), guaranteeKeys},
-		{"monitoring", props(def("monitoring")), monitoringKeys},
+		{"top level", props(root), topFields.keys},
+		{"guarantee", props(def("guarantee")), guaranteeFields.keys},
+		{"monitoring", props(def("monitoring")), monitoringFields.keys},
 	}
 	var forms []string
 	for _, f := range def("decision")["oneOf"].([]any) {
@@ -483,7 +483,7 @@ func TestSchemaKeys(t *testing.T) {
 		what   string
 		schema []string
 		want   []string
-	}{"decision", sorted(forms), decisionKeys})
+	}{"decision", sorted(forms), decisionFields.keys})
 	for _, c := range checks {
 		if !slices.Equal(c.schema, sorted(c.want)) {
 			t.Errorf("%s keys: schema %v, decoder %v", c.what, c.schema, sorted(c.want))
