@@ -16,7 +16,7 @@
 //
 // # Leaves
 //
-// A [Leaf] has a [Kind] (batch, report, ruling, activation), a time and a
+// A [Leaf] has a [Kind] (batch, report, ruling, activation, position, publication), a time and a
 // JSON content. Its encoding ([Leaf.Encode], [DecodeLeaf]) is canonical and
 // stable: a version byte, the kind byte, the time in Unix nanoseconds, the
 // SHA-256 of the content, then the content byte for byte (so the hash is

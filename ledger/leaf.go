@@ -26,17 +26,26 @@ const (
 	KindRuling Kind = 3
 	// KindActivation is the activation of a guarantee.
 	KindActivation Kind = 4
+	// KindPosition is a revision of a party's position, by its content
+	// hash only: the log can be public without revealing positions.
+	KindPosition Kind = 5
+	// KindPublication is a result the mediator published.
+	KindPublication Kind = 6
 )
 
 var kindNames = map[Kind]string{
-	KindBatch:      "batch",
-	KindReport:     "report",
-	KindRuling:     "ruling",
-	KindActivation: "activation",
+	KindBatch:       "batch",
+	KindReport:      "report",
+	KindRuling:      "ruling",
+	KindActivation:  "activation",
+	KindPosition:    "position",
+	KindPublication: "publication",
 }
 
 // Kinds lists the kinds this version knows, in byte order.
-func Kinds() []Kind { return []Kind{KindBatch, KindReport, KindRuling, KindActivation} }
+func Kinds() []Kind {
+	return []Kind{KindBatch, KindReport, KindRuling, KindActivation, KindPosition, KindPublication}
+}
 
 // String returns the kind's name ("ruling"), or "kind(N)" for a kind this
 // version does not know.
@@ -53,15 +62,15 @@ func (k Kind) Known() bool {
 	return ok
 }
 
-// ParseKind returns the kind named s ("batch", "report", "ruling" or
-// "activation").
+// ParseKind returns the kind named s ("batch", "report", "ruling",
+// "activation", "position" or "publication").
 func ParseKind(s string) (Kind, error) {
 	for _, k := range Kinds() {
 		if kindNames[k] == s {
 			return k, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown kind %q; known: batch, report, ruling, activation", s)
+	return 0, fmt.Errorf("unknown kind %q; known: batch, report, ruling, activation, position, publication", s)
 }
 
 // Leaf encoding constants (docs/log-format.md).
