@@ -129,7 +129,8 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"says so (pareto_complete false in --json) and exits 1.\n"+
 		"Exit status: 0 the analysis completed (an infeasible deal space is a result); 1 cut short by\n"+
 		"--timeout or a budget, or a frontier too large to list in full (what is known is printed);\n"+
-		"2 bad usage or a settlement with errors.", stderr)
+		"2 bad usage or a settlement with errors (a red line no package satisfies on its own is not one:\n"+
+		"it is analysed as a conflict of one, with a note on stderr).", stderr)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	svgPath := fs.String("svg", "", "write the Pareto frontier's utility vectors for two parties (see --axes) as an SVG chart to `FILE`")
 	axes := fs.String("axes", "", "the two parties of the --svg chart, as `X,Y` (default: the first two with a utility)")
@@ -156,10 +157,14 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	if n := res.Findings.Errors(); n > 0 {
-		printErrors(stderr, res.Findings, true)
+	blocking, facts := splitDealFindings(res.Findings)
+	if n := blocking.Errors(); n > 0 {
+		printErrors(stderr, blocking, true)
 		fmt.Fprintf(stderr, "%s: %s: fix them before analysing the deal space (entente check %s)\n", file, plural(n, "error"), file)
 		return &inputError{err: errors.New("settlement has errors"), printed: true}
+	}
+	for _, f := range facts {
+		fmt.Fprintf(stderr, "%s: note[%s]: %s; analysed as a conflict of one\n", f.Pos, f.Code, f.Message)
 	}
 	var x, y string
 	if *axes != "" {
@@ -219,6 +224,22 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &findingsError{msg: fmt.Sprintf("entente: deals %s: cut short (%s): %v; the output holds what was found", file, what, aerr)}
 	}
 	return nil
+}
+
+// splitDealFindings separates the findings that stop the analysis from
+// the red lines no package satisfies on their own
+// (red-line-unsatisfiable): those are an error for check but a
+// negotiating fact for deals, which analyses them (nothing feasible, the
+// red line a conflict of one, dropping it a relaxation).
+func splitDealFindings(fs settlement.Findings) (blocking, facts settlement.Findings) {
+	for _, f := range fs {
+		if f.Code == "red-line-unsatisfiable" {
+			facts = append(facts, f)
+			continue
+		}
+		blocking = append(blocking, f)
+	}
+	return blocking, facts
 }
 
 func toDealsJSON(file string, r *dealspace.Result, rows []paretoRow, limit int, timedOut bool) dealsJSON {

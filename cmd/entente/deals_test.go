@@ -292,3 +292,39 @@ func TestDealsParetoPackages(t *testing.T) {
 		}
 	})
 }
+
+// TestDealsUnsatisfiableRedLine checks that a red line no package
+// satisfies on its own is analysed rather than refused: exit 0, nothing
+// feasible, the red line a conflict of one and dropping it a relaxation,
+// while check still reports red-line-unsatisfiable.
+func TestDealsUnsatisfiableRedLine(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "s.yaml")
+	src := strings.Replace(feasibleSrc, `x != "c"`, `x == "a" && x == "b"`, 1)
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errb, code := run(t, "deals", file, "--json")
+	if code != 0 {
+		t.Fatalf("entente deals %s --json: exit %d, want 0\n%s", file, code, errb)
+	}
+	if !strings.Contains(errb, "note[red-line-unsatisfiable]") {
+		t.Errorf("stderr %q: no note of the unsatisfiable red line", errb)
+	}
+	var j dealsJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	one := func(ls []redLineJSON) bool { return len(ls) == 1 && ls[0].Party == "A" && ls[0].RedLine == "not-c" }
+	if j.Feasible == nil || *j.Feasible != "0" || !j.Complete {
+		t.Errorf("feasible %v, complete %v; want \"0\", true", j.Feasible, j.Complete)
+	}
+	if len(j.Conflicts) != 1 || !one(j.Conflicts[0]) {
+		t.Errorf("conflicts %+v, want [[A/not-c]]", j.Conflicts)
+	}
+	if len(j.Relaxations) != 1 || !one(j.Relaxations[0].Drop) || j.Relaxations[0].Opens != "9" {
+		t.Errorf("relaxations %+v, want dropping A/not-c to open 9", j.Relaxations)
+	}
+	if cout, cerr, code := run(t, "check", file); code != 1 || !strings.Contains(cout+cerr, "red-line-unsatisfiable") {
+		t.Errorf("entente check: exit %d, want 1 and red-line-unsatisfiable", code)
+	}
+}
