@@ -24,6 +24,11 @@ type spec struct {
 	red     int // red lines, spread over the parties
 	tight   float64
 	seed    int64
+	// group, when set, splits the issues (in the order enumerations,
+	// ranges, subsets) into consecutive groups of that many, and draws
+	// each red line over the issues of one group: the groups share no
+	// rule.
+	group int
 }
 
 type issue struct {
@@ -117,6 +122,13 @@ func generate(sp spec) string {
 				arity = 2
 			}
 			perm := r.Perm(len(is))[:arity]
+			if sp.group > 0 {
+				g := r.Intn(len(is) / sp.group)
+				perm = r.Perm(sp.group)[:arity]
+				for k := range perm {
+					perm[k] += g * sp.group
+				}
+			}
 			var rule string
 			switch arity {
 			case 1:

@@ -49,6 +49,14 @@ type Options struct {
 	MaxConflicts int
 	// NoFrontier skips the Pareto frontier.
 	NoFrontier bool
+	// FrontierWork, when positive, bounds the work (vector sums and
+	// dominance comparisons) spent computing and counting the whole
+	// Pareto frontier. Beyond it the frontier is not counted
+	// (Frontier.Counted false): Analyze computes instead the frontier of
+	// each group of issues that shares no rule with the others, and the
+	// Frontier lists the whole frontier's points lazily, in the same
+	// order, from those groups'. 0 always counts the whole frontier.
+	FrontierWork int
 	// Progress, when set, is called now and then from the analysing
 	// goroutine with what is being done.
 	Progress func(Progress)
@@ -174,7 +182,11 @@ func (sp *Space) Analyze(ctx context.Context, opts Options) (*Result, error) {
 	if opts.NoFrontier {
 		return res, nil
 	}
-	f, err := m.frontier(ctx, opts.MaxFrontier, func() { progress(Progress{Stage: "frontier"}) })
+	tick := func() { progress(Progress{Stage: "frontier"}) }
+	f, err := m.frontier(ctx, opts.MaxFrontier, opts.FrontierWork, tick)
+	if errors.Is(err, errFrontierWork) {
+		f, err = sp.lazyFrontier(ctx, sp.ruleClauses(nil), opts, tick)
+	}
 	if err != nil {
 		res.Incomplete = append(res.Incomplete, "frontier")
 		return res, err

@@ -66,6 +66,30 @@
 //     way it is reached (edge, value class, child vector), merging equal
 //     ones, so its count is exact and its packages are enumerated depth
 //     first from the root's vectors without materialising them.
+//   - When the whole frontier would take more than Options.FrontierWork
+//     (vector sums and dominance comparisons), it is not counted
+//     ([Frontier.Counted] is false) and is listed lazily instead, from
+//     the issues' independent groups: variables that no chain of rules
+//     (constraints, red lines) links. Utilities are additive per
+//     variable, so a package's utility vector is the sum of one vector
+//     per group, and a package is Pareto-optimal only if each group's
+//     part is Pareto-optimal within its group. Each group gets its own
+//     diagram and its whole (small) frontier, as above. The sums of one
+//     point per group (combinations) are enumerated best first by
+//     decreasing sum of utilities from a heap, each combination reached
+//     from exactly one predecessor; as a vector dominates another only
+//     if its sum is higher (up to the tolerance of ties), a sum is on
+//     the frontier exactly when no point emitted before it dominates it
+//     (a sort-filter skyline), so the points come out in the counted
+//     frontier's order, none skipped and none dominated. A sum given by
+//     several combinations is one point whose packages are all of
+//     theirs: its count is the sum over those combinations of the
+//     product of the groups' counts, exact. The first N points cost the
+//     groups' frontiers and the combinations whose sum is at least the
+//     N-th point's; nothing of the rest. Counting the product's frontier
+//     would need all of it: its number of points is not the product of
+//     the groups' numbers (sums of Pareto points may be dominated), so
+//     it is counted only by the whole computation.
 //   - Conflicts and relaxations come from MARCO over the red lines, with
 //     the SAT solver gophersat (github.com/crillab/gophersat) deciding
 //     whether a set of red lines can be met together; what each relaxation
@@ -105,7 +129,8 @@
 //		fmt.Println("Nash:", res.Space().Describe(res.Nash.Package), res.Nash.Utility)
 //	}
 //	if res.Frontier != nil { // nil when cut short
-//		// The first 20 of res.Frontier.Packages Pareto-optimal packages.
+//		// The first 20 Pareto-optimal packages (res.Frontier.Packages of
+//		// them when res.Frontier.Counted()).
 //		n := 0
 //		for point, pkg := range res.Frontier.All() {
 //			fmt.Println(point, res.Space().Describe(pkg.Package), pkg.Utility)

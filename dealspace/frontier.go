@@ -32,14 +32,23 @@ type source struct {
 // packages that give it, and the packages themselves are enumerated
 // lazily from the decision diagram by All and Of, however many there are.
 //
-// A Frontier is immutable; its iterators may run concurrently.
+// A frontier that is not counted (Counted false: Options.FrontierWork
+// was exceeded) holds neither Points nor Packages; Point, All and Of
+// compute its points one by one, in the same order, as they are asked
+// for.
+//
+// A Frontier is safe for concurrent use; its iterators may run
+// concurrently.
 type Frontier struct {
 	// Points are the distinct utility vectors, by decreasing sum of
-	// utilities (then decreasing utilities in party order).
+	// utilities (then decreasing utilities in party order); nil when the
+	// frontier is not counted.
 	Points []FrontierPoint
 	// Packages is the number of packages on the frontier: the sum of the
-	// points' Packages.
+	// points' Packages; nil when the frontier is not counted.
 	Packages *big.Int
+
+	lazy *product // when not counted
 
 	m    *mdd
 	root *node
@@ -67,7 +76,10 @@ type FrontierPoint struct {
 // first few packages of a frontier of 10^15 is cheap.
 func (f *Frontier) All() iter.Seq2[int, *Solution] {
 	return func(yield func(int, *Solution) bool) {
-		for i := range f.Points {
+		for i := 0; ; i++ {
+			if _, ok := f.Point(i); !ok {
+				return
+			}
 			for s := range f.Of(i) {
 				if !yield(i, s) {
 					return
@@ -83,8 +95,17 @@ func (f *Frontier) All() iter.Seq2[int, *Solution] {
 // order, not the issues'), the values of each variable in their declared
 // order where the diagram does not split them. Each Solution's Utility
 // is computed from its package by settlement.Utility.Of, and its Value is
-// the point's sum of utilities.
+// the point's sum of utilities. For a frontier not counted the order is
+// also fixed: for each combination of the groups' points that gives the
+// vector, the groups' packages nested, the first group outermost.
 func (f *Frontier) Of(i int) iter.Seq[*Solution] {
+	if f.lazy != nil {
+		lp, ok := f.lazy.point(i)
+		if !ok {
+			return func(func(*Solution) bool) {}
+		}
+		return f.lazy.of(lp)
+	}
 	return func(yield func(*Solution) bool) {
 		if f.m == nil || i < 0 || i >= len(f.Points) {
 			return
@@ -95,6 +116,28 @@ func (f *Frontier) Of(i int) iter.Seq[*Solution] {
 			return yield(f.m.solutionOf(vals, p.util, p.Value))
 		})
 	}
+}
+
+// Counted reports whether the whole frontier was computed: Points and
+// Packages hold every point and the number of packages.
+func (f *Frontier) Counted() bool { return f.lazy == nil }
+
+// Point returns the i-th point of the frontier (Points[i] when counted;
+// otherwise computed, with those before it, on first request), and false
+// when the frontier has no more than i points. Its Packages count is
+// exact either way.
+func (f *Frontier) Point(i int) (*FrontierPoint, bool) {
+	if f.lazy != nil {
+		lp, ok := f.lazy.point(i)
+		if !ok {
+			return nil, false
+		}
+		return &lp.FrontierPoint, true
+	}
+	if i < 0 || i >= len(f.Points) {
+		return nil, false
+	}
+	return &f.Points[i], true
 }
 
 // walk enumerates the completions of point pi of node n at layer l,
@@ -132,7 +175,30 @@ func (f *Frontier) walk(n *node, l int, pi int32, vals []uint64, leaf func([]uin
 // remembers every way it is reached, so that the packages of the root's
 // vectors can be enumerated afterwards. maxPoints bounds the vectors kept
 // at any node (ErrBudgetExceeded).
-func (m *mdd) frontier(ctx context.Context, maxPoints int, tick func()) (*Frontier, error) {
+func (m *mdd) frontier(ctx context.Context, maxPoints, maxWork int, tick func()) (*Frontier, error) {
+	f, err := m.rawFrontier(ctx, maxPoints, maxWork, tick)
+	if err != nil || f.m == nil {
+		return f, err
+	}
+	for i := range f.Points {
+		for s := range f.Of(i) {
+			f.Points[i].Solution = *s
+			break
+		}
+	}
+	return f, nil
+}
+
+// errFrontierWork reports that computing the whole frontier would take
+// more than the work allowed (Options.FrontierWork).
+var errFrontierWork = fmt.Errorf("the whole Pareto frontier takes more work than allowed: %w", ErrBudgetExceeded)
+
+// rawFrontier is frontier without each point's first package (Solution
+// holds only the utilities and their sum): what a group of independent
+// issues needs, whose packages are partial. maxWork, when positive,
+// bounds the vector sums and comparisons (errFrontierWork).
+func (m *mdd) rawFrontier(ctx context.Context, maxPoints, maxWork int, tick func()) (*Frontier, error) {
+	work := 0
 	root := m.root()
 	if root == nil {
 		return &Frontier{Packages: new(big.Int)}, nil
@@ -160,6 +226,9 @@ func (m *mdd) frontier(ctx context.Context, maxPoints int, tick func()) (*Fronti
 				below := pts[e.child]
 				for xi, x := range m.entries(l, e) {
 					for ci, c := range below {
+						if work++; maxWork > 0 && work > maxWork {
+							return nil, errFrontierWork
+						}
 						v := make([]int64, np)
 						for p := range v {
 							v[p] = x.util[p] + c.vec[p]
@@ -183,9 +252,12 @@ func (m *mdd) frontier(ctx context.Context, maxPoints int, tick func()) (*Fronti
 					}
 				}
 			}
-			kept, err := skyline(ctx, cand)
+			kept, w, err := skyline(ctx, cand, maxWork-work)
 			if err != nil {
 				return nil, err
+			}
+			if work += w; maxWork > 0 && work > maxWork {
+				return nil, errFrontierWork
 			}
 			if maxPoints > 0 && len(kept) > maxPoints {
 				return nil, fmt.Errorf("the Pareto frontier has more than %d utility vectors below one node: %w", maxPoints, ErrBudgetExceeded)
@@ -216,12 +288,6 @@ func (m *mdd) frontier(ctx context.Context, maxPoints int, tick func()) (*Fronti
 		}
 		return false
 	})
-	for i := range f.Points {
-		for s := range f.Of(i) {
-			f.Points[i].Solution = *s
-			break
-		}
-	}
 	return f, nil
 }
 
@@ -295,19 +361,25 @@ func (m *mdd) frontierWays(pts map[*node][]point) map[*node][][]source {
 
 // skyline keeps the points no other point dominates, merging the counts
 // and sources of equal ones (within tie). It takes time quadratic in the
-// points, so it checks ctx as it goes.
-func skyline(ctx context.Context, cand []point) ([]point, error) {
+// points, so it checks ctx as it goes, and returns the comparisons made;
+// it stops early once they exceed maxWork, when positive (the caller
+// reports it).
+func skyline(ctx context.Context, cand []point, maxWork int) ([]point, int, error) {
 	sort.SliceStable(cand, func(i, j int) bool { return sum(cand[i].vec) > sum(cand[j].vec) })
 	var out []point
 	var beaten []int // points of out that the candidate dominates
-	work := 0
+	work, total := 0, 0
 next:
 	for ci := range cand {
 		c := &cand[ci]
+		total += len(out) + 1
+		if maxWork > 0 && total > maxWork {
+			return nil, total, nil
+		}
 		if work += len(out) + 1; work > 1<<20 {
 			work = 0
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, total, err
 			}
 		}
 		beaten = beaten[:0]
@@ -339,7 +411,7 @@ next:
 		}
 		out = append(out, *c)
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // relate compares two utility vectors: 0 when equal (within tie

@@ -331,10 +331,16 @@ func (m *mdd) solution(path []choice, u []int64, value float64) *Solution {
 // solutionOf turns the value index of each layer's variable into a
 // package.
 func (m *mdd) solutionOf(vals []uint64, u []int64, value float64) *Solution {
-	sol := &Solution{Package: make(rules.Package, len(m.sp.s.Issues)), Value: value, util: append([]int64(nil), u...)}
+	return m.sp.solutionAt(m.order, vals, u, value)
+}
+
+// solutionAt turns value indices into a package: vals[i] is the value
+// index of variable vars[i], and every variable has one.
+func (sp *Space) solutionAt(vars []int, vals []uint64, u []int64, value float64) *Solution {
+	sol := &Solution{Package: make(rules.Package, len(sp.s.Issues)), Value: value, util: append([]int64(nil), u...)}
 	var items map[string][]bool
 	for l, k := range vals {
-		v := m.sp.vars[m.order[l]]
+		v := sp.vars[vars[l]]
 		is := v.issue
 		if v.item >= 0 {
 			if items == nil {
@@ -346,9 +352,9 @@ func (m *mdd) solutionOf(vals []uint64, u []int64, value float64) *Solution {
 			items[is.ID][v.item] = k == 1
 			continue
 		}
-		sol.Package[is.ID] = m.sp.value(v, k)
+		sol.Package[is.ID] = sp.value(v, k)
 	}
-	for _, is := range m.sp.s.Issues {
+	for _, is := range sp.s.Issues {
 		if is.Kind != rules.Subset {
 			continue
 		}
@@ -362,9 +368,9 @@ func (m *mdd) solutionOf(vals []uint64, u []int64, value float64) *Solution {
 	}
 	// Report utilities as settlement.Utility computes them, in floating
 	// point, rather than from the fixed-point sums.
-	sol.Utility = make([]float64, 0, len(m.sp.utils))
-	for _, u := range m.sp.utils {
-		sol.Utility = append(sol.Utility, u.Of(m.sp.s, sol.Package))
+	sol.Utility = make([]float64, 0, len(sp.utils))
+	for _, u := range sp.utils {
+		sol.Utility = append(sol.Utility, u.Of(sp.s, sol.Package))
 	}
 	return sol
 }

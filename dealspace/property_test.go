@@ -29,6 +29,21 @@ type gen struct {
 	// everyone): each multiplies the packages that give one utility
 	// vector, as far as the rules let it.
 	unvalued int
+	// split draws each rule over the first or the second half of the
+	// issues only, so that the halves are often independent groups.
+	split bool
+}
+
+// part returns the issues a rule may read: all of them, or with split
+// one half chosen at random.
+func (g *gen) part(is []genIssue) []genIssue {
+	if !g.split || len(is) < 2 {
+		return is
+	}
+	if g.r.Intn(2) == 0 {
+		return is[:len(is)/2]
+	}
+	return is[len(is)/2:]
 }
 
 type genIssue struct {
@@ -150,7 +165,7 @@ func (g *gen) settlement() string {
 		b.WriteString("  - " + x.yaml + "\n")
 	}
 	if g.r.Intn(2) == 0 {
-		fmt.Fprintf(&b, "constraints:\n  - {id: c0, rule: '%s'}\n", g.rule(is, 1))
+		fmt.Fprintf(&b, "constraints:\n  - {id: c0, rule: '%s'}\n", g.rule(g.part(is), 1))
 	}
 	b.WriteString("positions:\n")
 	for p := 0; p < np; p++ {
@@ -158,7 +173,7 @@ func (g *gen) settlement() string {
 		if k := g.r.Intn(3); k > 0 {
 			b.WriteString("    red_lines:\n")
 			for i := 0; i < k; i++ {
-				fmt.Fprintf(&b, "      - {id: r%d, rule: '%s'}\n", i, g.rule(is, 2))
+				fmt.Fprintf(&b, "      - {id: r%d, rule: '%s'}\n", i, g.rule(g.part(is), 2))
 			}
 		}
 		if g.r.Intn(8) == 0 && p > 0 {

@@ -35,10 +35,13 @@ type dealsJSON struct {
 	// Pareto lists Pareto-optimal packages, one entry each, up to --limit
 	// (or maxParetoList); ParetoComplete says whether it lists them all.
 	// The counts are exact whatever the limit: ParetoPackages (a decimal
-	// string) of packages, ParetoPoints of distinct utility vectors.
+	// string) of packages, ParetoPoints of distinct utility vectors; both
+	// are null when the frontier was not counted (a large frontier
+	// listed lazily without --count-frontier), unless the listing reached
+	// its end.
 	Pareto         []paretoJSON  `json:"pareto"`
 	ParetoComplete bool          `json:"pareto_complete"`
-	ParetoPoints   int           `json:"pareto_points"`
+	ParetoPoints   *int          `json:"pareto_points"`
 	ParetoPackages *string       `json:"pareto_packages"`
 	Nash           *solutionJSON `json:"nash"`
 	Kalai          *solutionJSON `json:"kalai"`
@@ -69,31 +72,53 @@ type paretoJSON struct {
 // sets pareto_complete false and exits 1.
 var maxParetoList = 200_000
 
-// paretoRow is a listed frontier package and the index of its point.
+// frontierWork is the work (vector sums and comparisons) entente deals
+// lets the whole Pareto frontier take, without --count-frontier, before
+// it lists the frontier lazily and leaves it uncounted: about a second.
+var frontierWork = 1 << 21
+
+// paretoRow is a listed frontier package, the index of its point and the
+// point.
 type paretoRow struct {
 	point int
 	sol   *dealspace.Solution
+	pt    *dealspace.FrontierPoint
 }
 
 // listPareto takes the first packages of the frontier, limit of them
 // (0: up to maxParetoList), lazily from the engine; capped says that
-// --limit 0 could not list them all.
-func listPareto(f *dealspace.Frontier, limit int) (rows []paretoRow, capped bool) {
+// --limit 0 could not list them all. For a frontier not counted, points
+// and packages are the counts when the listing reached the frontier's
+// end, else nil.
+func listPareto(f *dealspace.Frontier, limit int) (rows []paretoRow, capped bool, points *int, packages *big.Int) {
 	if f == nil {
-		return nil, false
+		return nil, false, nil, nil
 	}
 	n := limit
 	if n == 0 {
 		n = maxParetoList
 	}
+	ended := true
 	for pi, s := range f.All() {
 		if len(rows) == n {
+			ended = false
 			break
 		}
-		rows = append(rows, paretoRow{pi, s})
+		pt, _ := f.Point(pi)
+		rows = append(rows, paretoRow{pi, s, pt})
 	}
-	capped = limit == 0 && f.Packages.Cmp(big.NewInt(int64(len(rows)))) > 0
-	return rows, capped
+	if f.Counted() {
+		np := len(f.Points)
+		points, packages = &np, f.Packages
+	} else if ended {
+		np := 0
+		if len(rows) > 0 {
+			np = rows[len(rows)-1].point + 1
+		}
+		points, packages = &np, big.NewInt(int64(len(rows)))
+	}
+	capped = limit == 0 && (packages == nil || packages.Cmp(big.NewInt(int64(len(rows)))) > 0)
+	return rows, capped, points, packages
 }
 
 type solutionJSON struct {
@@ -132,10 +157,12 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"says so (pareto_complete false in --json) and exits 1.\n"+
 		"Exit status: 0 the analysis completed (an infeasible deal space is a result); 1 cut short by\n"+
 		"--timeout or a budget, or a frontier too large to list in full (what is known is printed);\n"+
-		"2 bad usage or a settlement with errors.", stderr)
+		"2 bad usage or a settlement with errors (a red line no package satisfies on its own is not one:\n"+
+		"it is analysed as a conflict of one, with a note on stderr).", stderr)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	svgPath := fs.String("svg", "", "write the Pareto frontier's utility vectors for two parties (see --axes) as an SVG chart to `FILE`")
 	axes := fs.String("axes", "", "the two parties of the --svg chart, as `X,Y` (default: the first two with a utility)")
+	countFrontier := fs.Bool("count-frontier", false, "count the whole Pareto frontier (points and packages), however long it takes; without it a frontier too large to compute in about a second is listed lazily and left uncounted (implied by --limit 0 and --svg)")
 	limit := fs.Int("limit", 20, fmt.Sprintf("list at most `N` Pareto-optimal packages, conflicts and relaxations (0: all, up to %d frontier packages); counts stay exact", maxParetoList))
 	timeout := fs.Duration("timeout", 0, "stop after `D` (such as 30s or 5m) and print what is known")
 	files, err := parse(fs, args)
@@ -159,10 +186,14 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	if n := res.Findings.Errors(); n > 0 {
-		printErrors(stderr, res.Findings, true)
+	blocking, facts := splitDealFindings(res.Findings)
+	if n := blocking.Errors(); n > 0 {
+		printErrors(stderr, blocking, true)
 		fmt.Fprintf(stderr, "%s: %s: fix them before analysing the deal space (entente check %s)\n", file, plural(n, "error"), file)
 		return &inputError{err: errors.New("settlement has errors"), printed: true}
+	}
+	for _, f := range facts {
+		fmt.Fprintf(stderr, "%s: note[%s]: %s; analysed as a conflict of one\n", f.Pos, f.Code, f.Message)
 	}
 	var x, y string
 	if *axes != "" {
@@ -181,6 +212,9 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer cancel()
 	}
 	opts := dealspace.DefaultOptions()
+	if !*countFrontier && *limit > 0 && *svgPath == "" {
+		opts.FrontierWork = frontierWork
+	}
 	prog := newProgress(stderr)
 	opts.Progress = prog.report
 	out, aerr := dealspace.Analyze(ctx, res.Settlement, opts)
@@ -194,17 +228,17 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	timedOut := aerr != nil && (errors.Is(aerr, context.DeadlineExceeded) || errors.Is(aerr, context.Canceled))
-	rows, capped := listPareto(out.Frontier, *limit)
-	j := toDealsJSON(file, out, rows, *limit, timedOut)
+	rows, capped, points, packages := listPareto(out.Frontier, *limit)
+	j := toDealsJSON(file, out, rows, points, packages, *limit, timedOut)
 	if *asJSON {
 		if err := render.JSON(stdout, j); err != nil {
 			return err
 		}
 	} else {
-		printDeals(stdout, file, out, rows, *limit)
+		printDeals(stdout, file, out, rows, points, packages, *limit)
 	}
 	if capped && aerr == nil {
-		return &findingsError{msg: fmt.Sprintf("entente: deals %s: the frontier holds %s Pareto-optimal packages; listed the first %s (the most any output lists): use --limit N, or count them with pareto_packages", file, render.Digits(out.Frontier.Packages), render.Digits(big.NewInt(int64(len(rows)))))}
+		return &findingsError{msg: fmt.Sprintf("entente: deals %s: the frontier holds %s Pareto-optimal packages; listed the first %s (the most any output lists): use --limit N, or count them with pareto_packages", file, render.Digits(packages), render.Digits(big.NewInt(int64(len(rows)))))}
 	}
 	if aerr != nil {
 		what := "a budget was exceeded"
@@ -216,7 +250,23 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func toDealsJSON(file string, r *dealspace.Result, rows []paretoRow, limit int, timedOut bool) dealsJSON {
+// splitDealFindings separates the findings that stop the analysis from
+// the red lines no package satisfies on their own
+// (red-line-unsatisfiable): those are an error for check but a
+// negotiating fact for deals, which analyses them (nothing feasible, the
+// red line a conflict of one, dropping it a relaxation).
+func splitDealFindings(fs settlement.Findings) (blocking, facts settlement.Findings) {
+	for _, f := range fs {
+		if f.Code == "red-line-unsatisfiable" {
+			facts = append(facts, f)
+			continue
+		}
+		blocking = append(blocking, f)
+	}
+	return blocking, facts
+}
+
+func toDealsJSON(file string, r *dealspace.Result, rows []paretoRow, points *int, packages *big.Int, limit int, timedOut bool) dealsJSON {
 	j := dealsJSON{File: file, Packages: r.Packages.String(), Complete: len(r.Incomplete) == 0, TimedOut: timedOut,
 		Incomplete: append([]string{}, r.Incomplete...), Parties: append([]string{}, r.Parties...),
 		Reservation: map[string]float64{}, Pareto: []paretoJSON{}, Conflicts: [][]redLineJSON{}, Relaxations: []relaxationJSON{}}
@@ -235,14 +285,16 @@ func toDealsJSON(file string, r *dealspace.Result, rows []paretoRow, limit int, 
 		return m
 	}
 	if r.Frontier != nil {
-		j.ParetoPoints = len(r.Frontier.Points)
-		s := r.Frontier.Packages.String()
-		j.ParetoPackages = &s
+		j.ParetoPoints = points
+		if packages != nil {
+			s := packages.String()
+			j.ParetoPackages = &s
+			j.ParetoComplete = packages.Cmp(big.NewInt(int64(len(rows)))) == 0
+		}
 		for _, row := range rows {
 			j.Pareto = append(j.Pareto, paretoJSON{Package: row.sol.Package, Utility: util(row.sol.Utility), Point: row.point,
-				Packages: r.Frontier.Points[row.point].Packages.String()})
+				Packages: row.pt.Packages.String()})
 		}
-		j.ParetoComplete = r.Frontier.Packages.Cmp(big.NewInt(int64(len(rows)))) == 0
 	}
 	sol := func(s *dealspace.Solution) *solutionJSON {
 		if s == nil {
@@ -303,7 +355,7 @@ func redLinesJSON(ls []dealspace.RedLine) []redLineJSON {
 }
 
 // printDeals writes the result as tables.
-func printDeals(w io.Writer, file string, r *dealspace.Result, rows []paretoRow, limit int) {
+func printDeals(w io.Writer, file string, r *dealspace.Result, rows []paretoRow, points *int, packages *big.Int, limit int) {
 	fmt.Fprintf(w, "%s\n", file)
 	fmt.Fprintf(w, "  packages  %s\n", render.Digits(r.Packages))
 	if r.Feasible == nil {
@@ -323,7 +375,7 @@ func printDeals(w io.Writer, file string, r *dealspace.Result, rows []paretoRow,
 		return
 	}
 	printSolutions(w, r)
-	printFrontier(w, r, rows)
+	printFrontier(w, r, rows, points, packages)
 }
 
 func printConflicts(w io.Writer, r *dealspace.Result, limit int) {
@@ -424,15 +476,20 @@ func printSolutions(w io.Writer, r *dealspace.Result) {
 // printFrontier writes the listed frontier packages, one a row; a
 // vector's number, utilities and package count are written on its first
 // row only.
-func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow) {
+func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow, points *int, packages *big.Int) {
 	f := r.Frontier
 	if f == nil || len(r.Parties) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nPareto frontier: %s Pareto-optimal packages on %s, by total utility",
-		render.Digits(f.Packages), plural(len(f.Points), "utility vector"))
-	if big.NewInt(int64(len(rows))).Cmp(f.Packages) < 0 {
-		fmt.Fprintf(w, " (first %s shown)", render.Digits(big.NewInt(int64(len(rows)))))
+	if packages == nil {
+		fmt.Fprintf(w, "\nPareto frontier (not counted: --count-frontier counts it), by total utility (first %s shown)",
+			render.Digits(big.NewInt(int64(len(rows)))))
+	} else {
+		fmt.Fprintf(w, "\nPareto frontier: %s Pareto-optimal packages on %s, by total utility",
+			render.Digits(packages), plural(*points, "utility vector"))
+		if big.NewInt(int64(len(rows))).Cmp(packages) < 0 {
+			fmt.Fprintf(w, " (first %s shown)", render.Digits(big.NewInt(int64(len(rows)))))
+		}
 	}
 	fmt.Fprintln(w)
 	if len(rows) == 0 {
@@ -449,10 +506,10 @@ func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow) {
 		fmt.Fprintf(tw, "  ")
 		if i == 0 || rows[i-1].point != row.point {
 			fmt.Fprintf(tw, "%d\t", row.point+1)
-			for _, u := range f.Points[row.point].Utility {
+			for _, u := range row.pt.Utility {
 				fmt.Fprintf(tw, "%.3f\t", u)
 			}
-			fmt.Fprintf(tw, "%s\t", render.Digits(f.Points[row.point].Packages))
+			fmt.Fprintf(tw, "%s\t", render.Digits(row.pt.Packages))
 		} else {
 			fmt.Fprintf(tw, "\t%s\t", strings.Repeat("\t", len(r.Parties)))
 		}

@@ -43,8 +43,8 @@ func TestDealsUkraine(t *testing.T) {
 			t.Errorf("bargaining solutions in an infeasible space")
 		}
 		// Nothing feasible: the frontier is known to be empty.
-		if j.ParetoPackages == nil || *j.ParetoPackages != "0" || j.ParetoPoints != 0 || len(j.Pareto) != 0 || !j.ParetoComplete {
-			t.Errorf("pareto_packages %v, pareto_points %d, %d listed, pareto_complete %v; want \"0\", 0, 0, true",
+		if j.ParetoPackages == nil || *j.ParetoPackages != "0" || j.ParetoPoints == nil || *j.ParetoPoints != 0 || len(j.Pareto) != 0 || !j.ParetoComplete {
+			t.Errorf("pareto_packages %v, pareto_points %v, %d listed, pareto_complete %v; want \"0\", 0, 0, true",
 				j.ParetoPackages, j.ParetoPoints, len(j.Pareto), j.ParetoComplete)
 		}
 		if top := j.Relaxations[0]; top.Opens != "17280" || top.Size != 5 {
@@ -216,8 +216,8 @@ func TestDealsParetoPackages(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &j); err != nil {
 			t.Fatalf("entente deals %s: %v\n%s%s", strings.Join(args, " "), err, out, errb)
 		}
-		if j.ParetoPackages == nil || *j.ParetoPackages != "21" || j.ParetoPoints != 3 {
-			t.Errorf("pareto_packages %v, pareto_points %d; want 21 and 3 whatever the limit", j.ParetoPackages, j.ParetoPoints)
+		if j.ParetoPackages == nil || *j.ParetoPackages != "21" || j.ParetoPoints == nil || *j.ParetoPoints != 3 {
+			t.Errorf("pareto_packages %v, pareto_points %v; want 21 and 3 whatever the limit", j.ParetoPackages, j.ParetoPoints)
 		}
 		return j, errb, code
 	}
@@ -291,4 +291,104 @@ func TestDealsParetoPackages(t *testing.T) {
 			t.Errorf("text lists %d of the %d frontier packages (or a dominated one):\n%s", rows, len(want), out)
 		}
 	})
+}
+
+// TestDealsUnsatisfiableRedLine checks that a red line no package
+// satisfies on its own is analysed rather than refused: exit 0, nothing
+// feasible, the red line a conflict of one and dropping it a relaxation,
+// while check still reports red-line-unsatisfiable.
+func TestDealsUnsatisfiableRedLine(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "s.yaml")
+	src := strings.Replace(feasibleSrc, `x != "c"`, `x == "a" && x == "b"`, 1)
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errb, code := run(t, "deals", file, "--json")
+	if code != 0 {
+		t.Fatalf("entente deals %s --json: exit %d, want 0\n%s", file, code, errb)
+	}
+	if !strings.Contains(errb, "note[red-line-unsatisfiable]") {
+		t.Errorf("stderr %q: no note of the unsatisfiable red line", errb)
+	}
+	var j dealsJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	one := func(ls []redLineJSON) bool { return len(ls) == 1 && ls[0].Party == "A" && ls[0].RedLine == "not-c" }
+	if j.Feasible == nil || *j.Feasible != "0" || !j.Complete {
+		t.Errorf("feasible %v, complete %v; want \"0\", true", j.Feasible, j.Complete)
+	}
+	if len(j.Conflicts) != 1 || !one(j.Conflicts[0]) {
+		t.Errorf("conflicts %+v, want [[A/not-c]]", j.Conflicts)
+	}
+	if len(j.Relaxations) != 1 || !one(j.Relaxations[0].Drop) || j.Relaxations[0].Opens != "9" {
+		t.Errorf("relaxations %+v, want dropping A/not-c to open 9", j.Relaxations)
+	}
+	if cout, cerr, code := run(t, "check", file); code != 1 || !strings.Contains(cout+cerr, "red-line-unsatisfiable") {
+		t.Errorf("entente check: exit %d, want 1 and red-line-unsatisfiable", code)
+	}
+}
+
+// TestDealsFrontierNotCounted checks the frontier listed lazily, as
+// entente deals does when the whole frontier would take more than
+// frontierWork (lowered here so that paretoSrc's does): the counts are
+// null unless the listing reaches the end or --count-frontier counts
+// them, and the packages listed are the same.
+func TestDealsFrontierNotCounted(t *testing.T) {
+	defer func(n int) { frontierWork = n }(frontierWork)
+	frontierWork = 1
+	file := filepath.Join(t.TempDir(), "pareto.yaml")
+	if err := os.WriteFile(file, []byte(paretoSrc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		points   string // pareto_points and pareto_packages as JSON
+		packages string
+		listed   int
+		complete bool
+		first    string // the first package's point and count
+	}{
+		{"limit 4", []string{"--limit", "4"}, "null", "null", 4, false, "0/6"},
+		{"limit 20", nil, "null", "null", 20, false, "0/6"},
+		{"limit past the end", []string{"--limit", "30"}, "3", `"21"`, 21, true, "0/6"},
+		{"count", []string{"--limit", "4", "--count-frontier"}, "3", `"21"`, 4, false, "0/6"},
+		{"all", []string{"--limit", "0"}, "3", `"21"`, 21, true, "0/6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"deals", file, "--json"}, tt.args...)
+			out, errb, code := run(t, args...)
+			if code != 0 {
+				t.Fatalf("entente %s: exit %d\n%s", strings.Join(args, " "), code, errb)
+			}
+			var raw map[string]json.RawMessage
+			var j dealsJSON
+			if err := json.Unmarshal([]byte(out), &raw); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(out), &j); err != nil {
+				t.Fatal(err)
+			}
+			if string(raw["pareto_points"]) != tt.points || string(raw["pareto_packages"]) != tt.packages {
+				t.Errorf("entente %s: pareto_points %s, pareto_packages %s; want %s, %s", strings.Join(args, " "), raw["pareto_points"], raw["pareto_packages"], tt.points, tt.packages)
+			}
+			if len(j.Pareto) != tt.listed || j.ParetoComplete != tt.complete {
+				t.Errorf("entente %s: %d listed, pareto_complete %v; want %d, %v", strings.Join(args, " "), len(j.Pareto), j.ParetoComplete, tt.listed, tt.complete)
+			}
+			if got := fmt.Sprintf("%d/%s", j.Pareto[0].Point, j.Pareto[0].Packages); got != tt.first {
+				t.Errorf("entente %s: first package of point/count %s, want %s", strings.Join(args, " "), got, tt.first)
+			}
+			for i, e := range j.Pareto[1:] {
+				if e.Point < j.Pareto[i].Point {
+					t.Errorf("entry of point %d after point %d", e.Point, j.Pareto[i].Point)
+				}
+			}
+		})
+	}
+	out, _, code := run(t, "deals", file)
+	if code != 0 || !strings.Contains(out, "Pareto frontier (not counted: --count-frontier counts it), by total utility (first 20 shown)") {
+		t.Errorf("entente deals: exit %d, no uncounted frontier header:\n%s", code, out)
+	}
 }
