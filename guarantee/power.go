@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"slices"
 )
 
 // Power holds the exact power indices of a game's voters, indexed as
@@ -107,6 +108,14 @@ func (g *Game) Power(ctx context.Context, maxCells int64) (*Power, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		// A voter who adds the same weights to the same leaves as an
+		// earlier one moves every state alike: its counts are the same.
+		if j := g.twinOf(i); j >= 0 {
+			p.Swings[i] = new(big.Int).Set(p.Swings[j])
+			p.TotalSwings.Add(p.TotalSwings, p.Swings[i])
+			p.ShapleyShubik[i] = new(big.Rat).Set(p.ShapleyShubik[j])
+			continue
+		}
 		g.transitions(i, lose, win, next)
 		swings, ss := new(big.Int), new(big.Int)
 		prevEnd := 0
@@ -138,6 +147,17 @@ func (g *Game) Power(ctx context.Context, maxCells int64) (*Power, error) {
 		}
 	}
 	return p, nil
+}
+
+// twinOf returns the first voter before i that adds the same weights to
+// the same leaves as i, or -1 if there is none.
+func (g *Game) twinOf(i int) int {
+	for j := 0; j < i; j++ {
+		if slices.Equal(g.contrib[j], g.contrib[i]) {
+			return j
+		}
+	}
+	return -1
 }
 
 // transitions sets next[x] to the state reached from lose[x] when voter i
