@@ -21,129 +21,16 @@ import (
 	"github.com/entente-org/entente/settlement"
 )
 
-// dealsJSON is the JSON result of entente deals (DESIGN.md, "Results as
-// JSON"); keys beyond DESIGN.md's are additions.
-type dealsJSON struct {
-	File        string             `json:"file"`
-	Packages    string             `json:"packages"`
-	Feasible    *string            `json:"feasible"`
-	Complete    bool               `json:"complete"`
-	TimedOut    bool               `json:"timed_out"`
-	Incomplete  []string           `json:"incomplete"`
-	Parties     []string           `json:"parties"`
-	Reservation map[string]float64 `json:"reservation"`
-	// Pareto lists Pareto-optimal packages, one entry each, up to --limit
-	// (or maxParetoList); ParetoComplete says whether it lists them all.
-	// The counts are exact whatever the limit: ParetoPackages (a decimal
-	// string) of packages, ParetoPoints of distinct utility vectors; both
-	// are null when the frontier was not counted (a large frontier
-	// listed lazily without --count-frontier), unless the listing reached
-	// its end.
-	Pareto         []paretoJSON  `json:"pareto"`
-	ParetoComplete bool          `json:"pareto_complete"`
-	ParetoPoints   *int          `json:"pareto_points"`
-	ParetoPackages *string       `json:"pareto_packages"`
-	Nash           *solutionJSON `json:"nash"`
-	Kalai          *solutionJSON `json:"kalai"`
-	Utilitarian    *solutionJSON `json:"utilitarian"`
-	// Best is each party's best utility over the bargaining set (Kalai's
-	// reference point).
-	Best             map[string]float64 `json:"best,omitempty"`
-	Conflicts        [][]redLineJSON    `json:"conflicts"`
-	ConflictCount    int                `json:"conflict_count"`
-	Relaxations      []relaxationJSON   `json:"relaxations"`
-	RelaxationCount  int                `json:"relaxation_count"`
-	SmallestRelaxing int                `json:"smallest_relaxation,omitempty"`
-}
-
-// paretoJSON is one Pareto-optimal package: its values and utilities,
-// the index of its utility vector among the pareto_points vectors (by
-// decreasing total utility), and how many packages give that vector.
-type paretoJSON struct {
-	Package  map[string]any     `json:"package"`
-	Utility  map[string]float64 `json:"utility"`
-	Point    int                `json:"point"`
-	Packages string             `json:"packages"`
-}
-
-// maxParetoList caps the Pareto-optimal packages any output lists: a
-// frontier may hold 10^15 of them. --limit may not exceed it; with
-// --limit 0 a larger frontier lists its first maxParetoList packages,
-// sets pareto_complete false and exits 1.
-var maxParetoList = 200_000
+// maxParetoList caps the Pareto-optimal packages any output lists
+// (dealspace.MaxList): --limit may not exceed it; with no limit a larger
+// frontier lists its first maxParetoList packages, sets pareto_complete
+// false and exits 1.
+var maxParetoList = dealspace.MaxList
 
 // frontierWork is the work (vector sums and comparisons) entente deals
 // lets the whole Pareto frontier take, without --count-frontier, before
 // it lists the frontier lazily and leaves it uncounted: about a second.
 var frontierWork = 1 << 21
-
-// paretoRow is a listed frontier package, the index of its point and the
-// point.
-type paretoRow struct {
-	point int
-	sol   *dealspace.Solution
-	pt    *dealspace.FrontierPoint
-}
-
-// listPareto takes the first packages of the frontier, limit of them
-// (0: up to maxParetoList), lazily from the engine; capped says that
-// --limit 0 could not list them all. For a frontier not counted, points
-// and packages are the counts when the listing reached the frontier's
-// end, else nil.
-func listPareto(f *dealspace.Frontier, limit int) (rows []paretoRow, capped bool, points *int, packages *big.Int) {
-	if f == nil {
-		return nil, false, nil, nil
-	}
-	n := limit
-	if n == 0 {
-		n = maxParetoList
-	}
-	ended := true
-	for pi, s := range f.All() {
-		if len(rows) == n {
-			ended = false
-			break
-		}
-		pt, _ := f.Point(pi)
-		rows = append(rows, paretoRow{pi, s, pt})
-	}
-	if f.Counted() {
-		np := len(f.Points)
-		points, packages = &np, f.Packages
-	} else if ended {
-		np := 0
-		if len(rows) > 0 {
-			np = rows[len(rows)-1].point + 1
-		}
-		points, packages = &np, big.NewInt(int64(len(rows)))
-	}
-	capped = limit == 0 && (packages == nil || packages.Cmp(big.NewInt(int64(len(rows)))) > 0)
-	return rows, capped, points, packages
-}
-
-type solutionJSON struct {
-	Package  map[string]any     `json:"package"`
-	Utility  map[string]float64 `json:"utility"`
-	Product  *float64           `json:"product,omitempty"`
-	MinRatio *float64           `json:"min_ratio,omitempty"`
-	Sum      *float64           `json:"sum,omitempty"`
-}
-
-type redLineJSON struct {
-	Party   string `json:"party"`
-	RedLine string `json:"red_line"`
-	Source  string `json:"source"`
-	Rule    string `json:"rule"`
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-}
-
-type relaxationJSON struct {
-	Drop  []redLineJSON `json:"drop"`
-	Opens string        `json:"opens"`
-	Size  int           `json:"size"`
-}
 
 func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("deals", "FILE", "Analyses the deal space of a settlement: how many packages exist and how many every party\n"+
@@ -163,7 +50,7 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	svgPath := fs.String("svg", "", "write the Pareto frontier's utility vectors for two parties (see --axes) as an SVG chart to `FILE`")
 	axes := fs.String("axes", "", "the two parties of the --svg chart, as `X,Y` (default: the first two with a utility)")
 	countFrontier := fs.Bool("count-frontier", false, "count the whole Pareto frontier (points and packages), however long it takes; without it a frontier too large to compute in about a second is listed lazily and left uncounted (implied by --limit 0 and --svg)")
-	limit := fs.Int("limit", 20, fmt.Sprintf("list at most `N` Pareto-optimal packages, conflicts and relaxations (0: all, up to %d frontier packages); counts stay exact", maxParetoList))
+	limitFlag := addLimit(fs, fmt.Sprintf("Pareto-optimal packages, conflicts and relaxations (the frontier up to %d packages)", maxParetoList))
 	timeout := fs.Duration("timeout", 0, "stop after `D` (such as 30s or 5m) and print what is known")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -173,7 +60,9 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return usageErrorf("deals: name one settlement file")
 	}
-	if *limit < 0 || *limit > maxParetoList {
+	limit := new(int)
+	*limit = limitFlag.get(*asJSON)
+	if *limit > maxParetoList {
 		return usageErrorf("deals: --limit must be between 0 and %d (0: all, the frontier up to %d packages)", maxParetoList, maxParetoList)
 	}
 	file := files[0]
@@ -228,17 +117,17 @@ func runDeals(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	timedOut := aerr != nil && (errors.Is(aerr, context.DeadlineExceeded) || errors.Is(aerr, context.Canceled))
-	rows, capped, points, packages := listPareto(out.Frontier, *limit)
-	j := toDealsJSON(file, out, rows, points, packages, *limit, timedOut)
+	listing := out.Frontier.List(*limit, maxParetoList)
+	j := out.Deals(file, listing, *limit, timedOut)
 	if *asJSON {
 		if err := render.JSON(stdout, j); err != nil {
 			return err
 		}
 	} else {
-		printDeals(stdout, file, out, rows, points, packages, *limit)
+		printDeals(stdout, file, out, listing, *limit)
 	}
-	if capped && aerr == nil {
-		return &findingsError{msg: fmt.Sprintf("entente: deals %s: the frontier holds %s Pareto-optimal packages; listed the first %s (the most any output lists): use --limit N, or count them with pareto_packages", file, render.Digits(packages), render.Digits(big.NewInt(int64(len(rows)))))}
+	if listing.Capped && aerr == nil {
+		return &findingsError{msg: fmt.Sprintf("entente: deals %s: the frontier holds %s Pareto-optimal packages; listed the first %s (the most any output lists): use --limit N, or count them with pareto_packages", file, render.Digits(listing.Packages), render.Digits(big.NewInt(int64(len(listing.Rows)))))}
 	}
 	if aerr != nil {
 		what := "a budget was exceeded"
@@ -266,96 +155,8 @@ func splitDealFindings(fs settlement.Findings) (blocking, facts settlement.Findi
 	return blocking, facts
 }
 
-func toDealsJSON(file string, r *dealspace.Result, rows []paretoRow, points *int, packages *big.Int, limit int, timedOut bool) dealsJSON {
-	j := dealsJSON{File: file, Packages: r.Packages.String(), Complete: len(r.Incomplete) == 0, TimedOut: timedOut,
-		Incomplete: append([]string{}, r.Incomplete...), Parties: append([]string{}, r.Parties...),
-		Reservation: map[string]float64{}, Pareto: []paretoJSON{}, Conflicts: [][]redLineJSON{}, Relaxations: []relaxationJSON{}}
-	if r.Feasible != nil {
-		s := r.Feasible.String()
-		j.Feasible = &s
-	}
-	for i, p := range r.Parties {
-		j.Reservation[p] = r.Reservation[i]
-	}
-	util := func(u []float64) map[string]float64 {
-		m := map[string]float64{}
-		for i, p := range r.Parties {
-			m[p] = u[i]
-		}
-		return m
-	}
-	if r.Frontier != nil {
-		j.ParetoPoints = points
-		if packages != nil {
-			s := packages.String()
-			j.ParetoPackages = &s
-			j.ParetoComplete = packages.Cmp(big.NewInt(int64(len(rows)))) == 0
-		}
-		for _, row := range rows {
-			j.Pareto = append(j.Pareto, paretoJSON{Package: row.sol.Package, Utility: util(row.sol.Utility), Point: row.point,
-				Packages: row.pt.Packages.String()})
-		}
-	}
-	sol := func(s *dealspace.Solution) *solutionJSON {
-		if s == nil {
-			return nil
-		}
-		return &solutionJSON{Package: s.Package, Utility: util(s.Utility)}
-	}
-	if j.Nash = sol(r.Nash); j.Nash != nil {
-		v := r.Nash.Value
-		j.Nash.Product = &v
-	}
-	if j.Kalai = sol(r.Kalai); j.Kalai != nil {
-		v := r.Kalai.Value
-		j.Kalai.MinRatio = &v
-		j.Best = util(r.Best)
-	}
-	if j.Utilitarian = sol(r.Utilitarian); j.Utilitarian != nil {
-		v := r.Utilitarian.Value
-		j.Utilitarian.Sum = &v
-	}
-	j.ConflictCount = len(r.Conflicts)
-	for i, c := range r.Conflicts {
-		if limit > 0 && i >= limit {
-			break
-		}
-		j.Conflicts = append(j.Conflicts, redLinesJSON(c))
-	}
-	j.RelaxationCount = len(r.Relaxations)
-	j.SmallestRelaxing = smallestDrop(r.Relaxations)
-	for i, x := range r.Relaxations {
-		if limit > 0 && i >= limit {
-			break
-		}
-		j.Relaxations = append(j.Relaxations, relaxationJSON{Drop: redLinesJSON(x.Drop), Opens: x.Opens.String(), Size: len(x.Drop)})
-	}
-	return j
-}
-
-// smallestDrop returns the fewest red lines any relaxation drops, or 0
-// when there is none.
-func smallestDrop(rs []dealspace.Relaxation) int {
-	n := 0
-	for _, x := range rs {
-		if n == 0 || len(x.Drop) < n {
-			n = len(x.Drop)
-		}
-	}
-	return n
-}
-
-func redLinesJSON(ls []dealspace.RedLine) []redLineJSON {
-	out := []redLineJSON{}
-	for _, l := range ls {
-		out = append(out, redLineJSON{Party: l.Party, RedLine: l.ID, Source: l.Source, Rule: l.Rule,
-			File: l.Pos.File, Line: l.Pos.Line, Column: l.Pos.Col})
-	}
-	return out
-}
-
 // printDeals writes the result as tables.
-func printDeals(w io.Writer, file string, r *dealspace.Result, rows []paretoRow, points *int, packages *big.Int, limit int) {
+func printDeals(w io.Writer, file string, r *dealspace.Result, l dealspace.Listing, limit int) {
 	fmt.Fprintf(w, "%s\n", file)
 	fmt.Fprintf(w, "  packages  %s\n", render.Digits(r.Packages))
 	if r.Feasible == nil {
@@ -375,7 +176,7 @@ func printDeals(w io.Writer, file string, r *dealspace.Result, rows []paretoRow,
 		return
 	}
 	printSolutions(w, r)
-	printFrontier(w, r, rows, points, packages)
+	printFrontier(w, r, l)
 }
 
 func printConflicts(w io.Writer, r *dealspace.Result, limit int) {
@@ -401,7 +202,7 @@ func printConflicts(w io.Writer, r *dealspace.Result, limit int) {
 	if len(r.Relaxations) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nRelaxations: %s of red lines whose removal opens room, by packages opened (the smallest drop %d)", plural(len(r.Relaxations), "minimal set"), smallestDrop(r.Relaxations))
+	fmt.Fprintf(w, "\nRelaxations: %s of red lines whose removal opens room, by packages opened (the smallest drop %d)", plural(len(r.Relaxations), "minimal set"), dealspace.SmallestDrop(r.Relaxations))
 	if len(r.Relaxations) > limit && limit > 0 {
 		fmt.Fprintf(w, " (first %d shown)", limit)
 	}
@@ -476,7 +277,8 @@ func printSolutions(w io.Writer, r *dealspace.Result) {
 // printFrontier writes the listed frontier packages, one a row; a
 // vector's number, utilities and package count are written on its first
 // row only.
-func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow, points *int, packages *big.Int) {
+func printFrontier(w io.Writer, r *dealspace.Result, l dealspace.Listing) {
+	rows, points, packages := l.Rows, l.Points, l.Packages
 	f := r.Frontier
 	if f == nil || len(r.Parties) == 0 {
 		return
@@ -504,16 +306,16 @@ func printFrontier(w io.Writer, r *dealspace.Result, rows []paretoRow, points *i
 	sp := r.Space()
 	for i, row := range rows {
 		fmt.Fprintf(tw, "  ")
-		if i == 0 || rows[i-1].point != row.point {
-			fmt.Fprintf(tw, "%d\t", row.point+1)
-			for _, u := range row.pt.Utility {
+		if i == 0 || rows[i-1].Point != row.Point {
+			fmt.Fprintf(tw, "%d\t", row.Point+1)
+			for _, u := range row.At.Utility {
 				fmt.Fprintf(tw, "%.3f\t", u)
 			}
-			fmt.Fprintf(tw, "%s\t", render.Digits(row.pt.Packages))
+			fmt.Fprintf(tw, "%s\t", render.Digits(row.At.Packages))
 		} else {
 			fmt.Fprintf(tw, "\t%s\t", strings.Repeat("\t", len(r.Parties)))
 		}
-		fmt.Fprintf(tw, "%s\n", sp.Describe(row.sol.Package))
+		fmt.Fprintf(tw, "%s\n", sp.Describe(row.Solution.Package))
 	}
 	tw.Flush()
 }

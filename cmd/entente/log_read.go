@@ -75,7 +75,7 @@ func runLogAppend(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 func runLogShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newLogFlags("show", "[N]", "Without N: the log's size, root, checkpoints and latest leaves (--limit). With N: leaf N in\nfull, with its content.", stderr)
-	limit := f.fs.Int("limit", 20, "how many of the latest leaves to list (0: all)")
+	limit := addLimit(f.fs, "of the latest leaves")
 	rest, err := parse(f.fs, args)
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func runLogShow(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stdout, "content:\n%s\n", pretty.String())
 		return nil
 	}
-	out, err := l.Status(ctx, *limit)
+	out, err := l.Status(ctx, limit.get(*f.asJSON))
 	if err != nil {
 		return err
 	}

@@ -243,7 +243,7 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 	from := fs.String("from", "", "first day counted, `YYYY-MM-DD` (default: the first stored)")
 	to := fs.String("to", "", "last day counted, `YYYY-MM-DD` (default: the last stored)")
 	svg := fs.String("svg", "", "also draw violations per day by side, and the triggers, to this SVG `FILE`")
-	list := fs.Int("unattributed", 50, "list at most `N` unattributed events (0: all)")
+	limit := addLimit(fs, "unattributed events", "unattributed")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -254,8 +254,6 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 		return usageErrorf("monitor report: --settlement FILE is required")
 	case len(rest) > 0:
 		return usageErrorf("monitor report: unexpected argument %q; data files go to 'entente monitor ingest'", rest[0])
-	case *list < 0:
-		return usageErrorf("monitor report: --unattributed %d: want 0 or more", *list)
 	}
 	filter := store.Filter{From: *from, To: *to}
 	if err := filter.Check(); err != nil {
@@ -272,7 +270,7 @@ func runMonitorReport(ctx context.Context, args []string, stdout, stderr io.Writ
 	defer st.Close()
 
 	out, err := mission.Tally(ctx, st, s, cl, mission.ReportOptions{Settlement: *mf.settlement, Filter: filter,
-		Unattributed: *list, Store: redactDB(db)})
+		Unattributed: limit.get(*asJSON), Store: redactDB(db)})
 	if err != nil {
 		return missionError(err)
 	}
