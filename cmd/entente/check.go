@@ -11,31 +11,7 @@ import (
 	"github.com/entente-org/entente/settlement"
 )
 
-// checkJSON is the JSON result of entente check (DESIGN.md, "Results as JSON").
-type checkJSON struct {
-	OK       bool          `json:"ok"`
-	Errors   int           `json:"errors"`
-	Warnings int           `json:"warnings"`
-	Findings []findingJSON `json:"findings"`
-}
-
-type findingJSON struct {
-	Severity  string `json:"severity"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	Hint      string `json:"hint,omitempty"`
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	Party     string `json:"party"`
-	Guarantee string `json:"guarantee"`
-}
-
-func toFindingJSON(f settlement.Finding) findingJSON {
-	return findingJSON{Severity: string(f.Severity), Code: f.Code, Message: f.Message, Hint: f.Hint,
-		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col, Party: f.Party, Guarantee: f.Guarantee}
-}
-
+// runCheck is entente check.
 func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "FILE...", "Checks settlement files: every error (undefined terms, dangling references, rules that do not\ntype-check) and every vagueness finding, with file, line, column and a code.\nExit status: 0 no errors; 1 errors, or warnings under --strict; 2 bad usage or an unreadable or malformed file.", stderr)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -48,7 +24,6 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		fs.Usage()
 		return usageErrorf("check: name a settlement file")
 	}
-	out := checkJSON{OK: true, Findings: []findingJSON{}}
 	var all settlement.Findings
 	malformed := false
 	for _, file := range files {
@@ -64,11 +39,7 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		all = append(all, res.Findings...)
 	}
-	out.Errors, out.Warnings = all.Errors(), all.Warnings()
-	out.OK = out.Errors == 0 && !(*strict && out.Warnings > 0)
-	for _, f := range all {
-		out.Findings = append(out.Findings, toFindingJSON(f))
-	}
+	out := check.NewReport(all, *strict)
 	if *asJSON {
 		if err := render.JSON(stdout, out); err != nil {
 			return err

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/entente-org/entente/check"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -83,7 +85,7 @@ func TestCheckFindingsOfExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		out, _, _ := run(t, "check", "--json", filepath.Join("..", "..", "examples", tt.name, "settlement.yaml"))
-		var res checkJSON
+		var res check.Report
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
