@@ -219,4 +219,4 @@ func (o Options) Validate() error {
 // SchemaVersion is the number of schema migrations this version of entente
 // knows; Open applies those a database lacks. Both backends have the same
 // migrations, numbered alike.
-const SchemaVersion = 2
+const SchemaVersion = 3

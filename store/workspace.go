@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"time"
 )
 
@@ -123,3 +126,73 @@ type WorkspaceWriter interface {
 	// Publish stores a publication and returns it with its ID.
 	Publish(ctx context.Context, p Publication) (*Publication, error)
 }
+
+// Check reports, wrapping ErrInvalid, what makes t a token PutToken
+// refuses: no hash, a role not among the four, a party token without a
+// party or another token with one.
+func (t *Token) Check() error {
+	switch {
+	case t.Hash == "":
+		return fmt.Errorf("token %q: %w: no hash", t.Label, ErrInvalid)
+	case t.Role != RoleMediator && t.Role != RoleParty && t.Role != RoleMonitor && t.Role != RoleObserver:
+		return fmt.Errorf("token %q: %w: role %q is not %s, %s, %s or %s", t.Label, ErrInvalid, t.Role, RoleMediator, RoleParty, RoleMonitor, RoleObserver)
+	case t.Role == RoleParty && t.Party == "":
+		return fmt.Errorf("token %q: %w: a party token needs a party", t.Label, ErrInvalid)
+	case t.Role != RoleParty && t.Party != "":
+		return fmt.Errorf("token %q: %w: a %s token has no party (got %q)", t.Label, ErrInvalid, t.Role, t.Party)
+	}
+	return nil
+}
+
+// Check reports, wrapping ErrInvalid, a document PutDocument refuses: one
+// without an id or with a negative version.
+func (d *Document) Check() error {
+	switch {
+	case d.ID == "":
+		return fmt.Errorf("settlement: %w: no id", ErrInvalid)
+	case d.Version < 0:
+		return fmt.Errorf("settlement %s: %w: version %d is negative", d.ID, ErrInvalid, d.Version)
+	}
+	return nil
+}
+
+// Check reports, wrapping ErrInvalid, a position PutPosition refuses: one
+// without a settlement or party, whose Hash (when given) is not the hex
+// SHA-256 of Content, or whose LogIndex is below -1. An empty Hash is
+// set to that of Content.
+func (p *Position) Check() error {
+	sum := sha256.Sum256(p.Content)
+	h := hex.EncodeToString(sum[:])
+	switch {
+	case p.Settlement == "":
+		return fmt.Errorf("position of %q: %w: no settlement", p.Party, ErrInvalid)
+	case p.Party == "":
+		return fmt.Errorf("position in %s: %w: no party", p.Settlement, ErrInvalid)
+	case p.Hash != "" && p.Hash != h:
+		return fmt.Errorf("position of %s in %s: %w: hash %s is not the content's SHA-256 %s", p.Party, p.Settlement, ErrInvalid, p.Hash, h)
+	case p.LogIndex < -1:
+		return fmt.Errorf("position of %s in %s: %w: log index %d (want -1 for none)", p.Party, p.Settlement, ErrInvalid, p.LogIndex)
+	}
+	p.Hash = h
+	return nil
+}
+
+// Check reports, wrapping ErrInvalid, a publication Publish refuses: one
+// without a settlement or kind, or whose LogIndex is below -1.
+func (p *Publication) Check() error {
+	switch {
+	case p.Settlement == "":
+		return fmt.Errorf("publication %q: %w: no settlement", p.Kind, ErrInvalid)
+	case p.Kind == "":
+		return fmt.Errorf("publication in %s: %w: no kind", p.Settlement, ErrInvalid)
+	case p.LogIndex < -1:
+		return fmt.Errorf("%s publication in %s: %w: log index %d (want -1 for none)", p.Kind, p.Settlement, ErrInvalid, p.LogIndex)
+	}
+	return nil
+}
+
+// StoredTime is t as the workspace's tables keep it: in UTC, to the
+// microsecond (PostgreSQL's precision), without a monotonic reading. Both
+// backends store and return this, so a time reads back equal (==) to
+// StoredTime of what was written.
+func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
