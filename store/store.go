@@ -85,6 +85,10 @@ type ReadTx interface {
 	// transaction: its size, leaves, stored hashes and checkpoints, as
 	// [ledger.Reader] says.
 	Log() ledger.Reader
+
+	// WorkspaceReader reads what entente serve keeps: tokens,
+	// settlements, positions and publications.
+	WorkspaceReader
 }
 
 // Tx reads and writes within a transaction.
@@ -123,6 +127,9 @@ type Tx interface {
 	// checkpoints are appended or replaced. Since writers take turns, the
 	// log stays linear with any number of processes.
 	LogTx() ledger.Tx
+
+	// WorkspaceWriter writes what entente serve keeps.
+	WorkspaceWriter
 }
 
 // EventSource yields the events of a batch one at a time, and io.EOF after
@@ -212,4 +219,4 @@ func (o Options) Validate() error {
 // SchemaVersion is the number of schema migrations this version of entente
 // knows; Open applies those a database lacks. Both backends have the same
 // migrations, numbered alike.
-const SchemaVersion = 2
+const SchemaVersion = 3

@@ -158,6 +158,45 @@ CREATE TABLE log_checkpoints (
 	created timestamptz NOT NULL DEFAULT now()
 );
 `,
+	// 3: entente serve's workspace: tokens, settlements, positions,
+	// publications.
+	`
+CREATE TABLE tokens (
+	id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	hash    text NOT NULL UNIQUE,
+	role    text NOT NULL CHECK (role IN ('mediator', 'party', 'monitor', 'observer')),
+	party   text NOT NULL,
+	label   text NOT NULL,
+	created timestamptz NOT NULL,
+	revoked boolean NOT NULL DEFAULT false,
+	CHECK ((role = 'party') = (party <> ''))
+);
+CREATE TABLE documents (
+	id      text PRIMARY KEY,
+	source  bytea NOT NULL,
+	version bigint NOT NULL CHECK (version >= 1),
+	updated timestamptz NOT NULL
+);
+CREATE TABLE positions (
+	settlement text NOT NULL,
+	party      text NOT NULL,
+	revision   bigint NOT NULL CHECK (revision >= 1),
+	content    bytea NOT NULL,
+	hash       text NOT NULL,
+	time       timestamptz NOT NULL,
+	log_index  bigint NOT NULL CHECK (log_index >= -1),
+	PRIMARY KEY (settlement, party, revision)
+);
+CREATE TABLE publications (
+	id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	settlement text NOT NULL,
+	kind       text NOT NULL,
+	content    bytea NOT NULL,
+	time       timestamptz NOT NULL,
+	log_index  bigint NOT NULL CHECK (log_index >= -1)
+);
+CREATE INDEX publications_settlement ON publications (settlement, id);
+`,
 }
 
 // migrate brings the schema up to date, each migration in its own

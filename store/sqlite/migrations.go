@@ -146,6 +146,45 @@ CREATE TABLE log_checkpoints (
 	created TEXT NOT NULL
 );
 `,
+	// 3: entente serve's workspace: tokens, settlements, positions,
+	// publications.
+	`
+CREATE TABLE tokens (
+	id      INTEGER PRIMARY KEY,
+	hash    TEXT NOT NULL UNIQUE,
+	role    TEXT NOT NULL CHECK (role IN ('mediator', 'party', 'monitor', 'observer')),
+	party   TEXT NOT NULL,
+	label   TEXT NOT NULL,
+	created TEXT NOT NULL,
+	revoked INTEGER NOT NULL DEFAULT 0,
+	CHECK ((role = 'party') = (party <> ''))
+);
+CREATE TABLE documents (
+	id      TEXT PRIMARY KEY,
+	source  BLOB NOT NULL,
+	version INTEGER NOT NULL CHECK (version >= 1),
+	updated TEXT NOT NULL
+);
+CREATE TABLE positions (
+	settlement TEXT NOT NULL,
+	party      TEXT NOT NULL,
+	revision   INTEGER NOT NULL CHECK (revision >= 1),
+	content    BLOB NOT NULL,
+	hash       TEXT NOT NULL,
+	time       TEXT NOT NULL,
+	log_index  INTEGER NOT NULL CHECK (log_index >= -1),
+	PRIMARY KEY (settlement, party, revision)
+) WITHOUT ROWID;
+CREATE TABLE publications (
+	id         INTEGER PRIMARY KEY,
+	settlement TEXT NOT NULL,
+	kind       TEXT NOT NULL,
+	content    BLOB NOT NULL,
+	time       TEXT NOT NULL,
+	log_index  INTEGER NOT NULL CHECK (log_index >= -1)
+);
+CREATE INDEX publications_settlement ON publications (settlement, id);
+`,
 }
 
 // migrate brings the schema up to date. WAL mode is set first (it persists

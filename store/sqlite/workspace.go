@@ -1,0 +1,255 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/entente-org/entente/store"
+)
+
+// The workspace's tables (migration 3) are described in store/workspace.go
+// and docs/store.md. Times are text in timeFormat: UTC, to the
+// microsecond, so that they sort as they compare.
+
+const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
+
+// formatTime is t as a workspace column stores it.
+func formatTime(t time.Time) string { return store.StoredTime(t).Format(timeFormat) }
+
+// parseTime reads a time formatTime wrote.
+func parseTime(what, s string) (time.Time, error) {
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: stored time %q: %w", what, s, err)
+	}
+	return t.UTC(), nil
+}
+
+const tokenCols = `id, hash, role, party, label, created, revoked`
+
+func scanToken(r scanner) (*store.Token, error) {
+	var tk store.Token
+	var created string
+	if err := r.Scan(&tk.ID, &tk.Hash, &tk.Role, &tk.Party, &tk.Label, &created, &tk.Revoked); err != nil {
+		return nil, err
+	}
+	var err error
+	tk.Created, err = parseTime(fmt.Sprintf("token %d", tk.ID), created)
+	return &tk, err
+}
+
+func (t *tx) Token(ctx context.Context, hash string) (*store.Token, error) {
+	tk, err := scanToken(t.q.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("token with hash %s: %w", hash, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, t.s.wrap("read token", err)
+	}
+	return tk, nil
+}
+
+func (t *tx) Tokens(ctx context.Context) ([]store.Token, error) {
+	var out []store.Token
+	err := t.each(ctx, "read tokens", `SELECT `+tokenCols+` FROM tokens ORDER BY id`, nil, func(r scanner) error {
+		tk, err := scanToken(r)
+		if err == nil {
+			out = append(out, *tk)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *tx) PutToken(ctx context.Context, tk store.Token) (int64, error) {
+	if err := tk.Check(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := t.q.QueryRowContext(ctx, `INSERT INTO tokens (hash, role, party, label, created, revoked) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (hash) DO NOTHING RETURNING id`,
+		tk.Hash, tk.Role, tk.Party, tk.Label, formatTime(tk.Created), tk.Revoked).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("token %q: %w: a token with hash %s is already stored", tk.Label, store.ErrConflict, tk.Hash)
+	}
+	return id, t.s.wrap("write token", err)
+}
+
+func (t *tx) RevokeToken(ctx context.Context, id int64) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE tokens SET revoked = 1 WHERE id = ?`, id)
+	if err != nil {
+		return t.s.wrap("revoke token", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return t.s.wrap("revoke token", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("revoke token %d: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+const documentCols = `id, source, version, updated`
+
+func scanDocument(r scanner) (*store.Document, error) {
+	var d store.Document
+	var updated string
+	if err := r.Scan(&d.ID, &d.Source, &d.Version, &updated); err != nil {
+		return nil, err
+	}
+	var err error
+	d.Updated, err = parseTime("settlement "+d.ID, updated)
+	return &d, err
+}
+
+func (t *tx) Document(ctx context.Context, id string) (*store.Document, error) {
+	d, err := scanDocument(t.q.QueryRowContext(ctx, `SELECT `+documentCols+` FROM documents WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("settlement %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, t.s.wrap("read settlement", err)
+	}
+	return d, nil
+}
+
+func (t *tx) Documents(ctx context.Context) ([]store.Document, error) {
+	var out []store.Document
+	err := t.each(ctx, "read settlements", `SELECT `+documentCols+` FROM documents ORDER BY id`, nil, func(r scanner) error {
+		d, err := scanDocument(r)
+		if err == nil {
+			out = append(out, *d)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *tx) PutDocument(ctx context.Context, d store.Document) (*store.Document, error) {
+	if err := d.Check(); err != nil {
+		return nil, err
+	}
+	var stored int64
+	err := t.q.QueryRowContext(ctx, `SELECT version FROM documents WHERE id = ?`, d.ID).Scan(&stored)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, t.s.wrap("read settlement version", err)
+	}
+	if d.Version != stored {
+		return nil, fmt.Errorf("settlement %s: %w: revising version %d, but version %d is stored", d.ID, store.ErrConflict, d.Version, stored)
+	}
+	out := store.Document{ID: d.ID, Source: nonNil(d.Source), Version: stored + 1, Updated: store.StoredTime(d.Updated)}
+	_, err = t.q.ExecContext(ctx, `INSERT INTO documents (id, source, version, updated) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET source = excluded.source, version = excluded.version, updated = excluded.updated`,
+		out.ID, out.Source, out.Version, formatTime(out.Updated))
+	if err != nil {
+		return nil, t.s.wrap("write settlement", err)
+	}
+	return &out, nil
+}
+
+const positionCols = `settlement, party, revision, content, hash, time, log_index`
+
+func scanPosition(r scanner) (*store.Position, error) {
+	var p store.Position
+	var tm string
+	if err := r.Scan(&p.Settlement, &p.Party, &p.Revision, &p.Content, &p.Hash, &tm, &p.LogIndex); err != nil {
+		return nil, err
+	}
+	var err error
+	p.Time, err = parseTime(fmt.Sprintf("position of %s in %s, revision %d", p.Party, p.Settlement, p.Revision), tm)
+	return &p, err
+}
+
+// positions runs a query of positionCols.
+func (t *tx) positions(ctx context.Context, what, query string, args ...any) ([]store.Position, error) {
+	var out []store.Position
+	err := t.each(ctx, what, query, args, func(r scanner) error {
+		p, err := scanPosition(r)
+		if err == nil {
+			out = append(out, *p)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *tx) Positions(ctx context.Context, settlement string) ([]store.Position, error) {
+	return t.positions(ctx, "read positions", `SELECT `+positionCols+` FROM positions p
+		WHERE settlement = ? AND revision = (SELECT max(revision) FROM positions q
+			WHERE q.settlement = p.settlement AND q.party = p.party)
+		ORDER BY party`, settlement)
+}
+
+func (t *tx) PositionHistory(ctx context.Context, settlement, party string) ([]store.Position, error) {
+	return t.positions(ctx, "read position history", `SELECT `+positionCols+` FROM positions
+		WHERE settlement = ? AND party = ? ORDER BY revision`, settlement, party)
+}
+
+func (t *tx) PutPosition(ctx context.Context, p store.Position) (*store.Position, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	var last int64
+	if err := t.q.QueryRowContext(ctx, `SELECT coalesce(max(revision), 0) FROM positions WHERE settlement = ? AND party = ?`,
+		p.Settlement, p.Party).Scan(&last); err != nil {
+		return nil, t.s.wrap("read position revision", err)
+	}
+	p.Revision = last + 1
+	p.Content = nonNil(p.Content)
+	p.Time = store.StoredTime(p.Time)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO positions (`+positionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		p.Settlement, p.Party, p.Revision, p.Content, p.Hash, formatTime(p.Time), p.LogIndex)
+	if err != nil {
+		return nil, t.s.wrap(fmt.Sprintf("write position of %s in %s", p.Party, p.Settlement), err)
+	}
+	return &p, nil
+}
+
+func (t *tx) Publications(ctx context.Context, settlement string) ([]store.Publication, error) {
+	var out []store.Publication
+	err := t.each(ctx, "read publications", `SELECT id, settlement, kind, content, time, log_index FROM publications
+		WHERE settlement = ? ORDER BY id`, []any{settlement}, func(r scanner) error {
+		var p store.Publication
+		var tm string
+		if err := r.Scan(&p.ID, &p.Settlement, &p.Kind, &p.Content, &tm, &p.LogIndex); err != nil {
+			return err
+		}
+		var err error
+		if p.Time, err = parseTime(fmt.Sprintf("publication %d", p.ID), tm); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *tx) Publish(ctx context.Context, p store.Publication) (*store.Publication, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	p.Content = nonNil(p.Content)
+	p.Time = store.StoredTime(p.Time)
+	err := t.q.QueryRowContext(ctx, `INSERT INTO publications (settlement, kind, content, time, log_index) VALUES (?, ?, ?, ?, ?)
+		RETURNING id`, p.Settlement, p.Kind, p.Content, formatTime(p.Time), p.LogIndex).Scan(&p.ID)
+	if err != nil {
+		return nil, t.s.wrap(fmt.Sprintf("write %s publication in %s", p.Kind, p.Settlement), err)
+	}
+	return &p, nil
+}
