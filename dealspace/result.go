@@ -83,6 +83,10 @@ type RedLineRef struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
+	// Other marks, in a view redacted for one party (entente serve), a
+	// red line of another party: every other field is then empty.
+	Other   bool   `json:"other,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 // RelaxationInfo is a minimal relaxation: the red lines dropped and the
