@@ -31,6 +31,8 @@ func verbs() []verb {
 		{"deals", "analyse the deal space: feasible packages, conflicts, relaxations, bargaining solutions", runDeals},
 		{"monitor", "ingest conflict events and report violations, triggers and unattributed events", runMonitor},
 		{"log", "the tamper-evident record: append, checkpoint, prove, export, verify, cosign", runLog},
+		{"serve", "serve the JSON API and the web UI to the mediator, the parties, monitors and observers", runServe},
+		{"token", "make, list and revoke the bearer tokens entente serve accepts", runToken},
 		{"init", "write a commented starter settlement that passes check", runInit},
 		{"import", "convert a negotiation domain into a settlement: genius (ANAC domains and profiles)", runImport},
 		{"schema", "print the JSON Schema of the settlement file", runSchema},
