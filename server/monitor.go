@@ -267,4 +267,3 @@ func (s *Server) published(w http.ResponseWriter, r *http.Request) *Error {
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
-

@@ -88,9 +88,9 @@ func (f serveFlags) signer() (*ledger.Signer, string, error) {
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "", "Serves the JSON API (GET /openapi.json lists it), the web UI at /, /healthz, /readyz and\n"+
-			"/metrics. On first start with an empty store it loads the ukraine-2025 example and prints\n"+
-			"a mediator token (and writes it to DATA/mediator.token); make more with entente token create.\n"+
-			"Stops gracefully on SIGINT or SIGTERM. docs/server.md describes the roles and routes.", stderr)
+		"/metrics. On first start with an empty store it loads the ukraine-2025 example and prints\n"+
+		"a mediator token (and writes it to DATA/mediator.token); make more with entente token create.\n"+
+		"Stops gracefully on SIGINT or SIGTERM. docs/server.md describes the roles and routes.", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "the `HOST:PORT` to listen on (port 0: any free port)")
 	sf := addServeFlags(fs)
 	seed := fs.Bool("seed", true, "load the ukraine-2025 example and make a mediator token when the store is empty")
