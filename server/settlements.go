@@ -247,6 +247,10 @@ func (s *Server) jointDeals(r *http.Request) (*dealspace.Deals, *Error) {
 		return nil, errorf(http.StatusServiceUnavailable, "cancelled", "the client went away; the analysis was stopped")
 	}
 	if err != nil && res == nil {
+		if principalOf(r).Role != store.RoleMediator {
+			// The message may quote any party's rules.
+			return nil, errorf(http.StatusUnprocessableEntity, "deals", "the deal space cannot be analysed; the mediator can see why")
+		}
 		return nil, errorf(http.StatusUnprocessableEntity, "deals", "%v", err)
 	}
 	timedOut := err != nil && errors.Is(err, context.DeadlineExceeded)
@@ -409,14 +413,31 @@ func (s *Server) putPosition(w http.ResponseWriter, r *http.Request) *Error {
 	// that position.
 	if src, err := compose(base.doc.Source, map[string][]byte{party: content}, party); err != nil {
 		return errorf(http.StatusUnprocessableEntity, "position", "%v", err)
-	} else if _, fs, err := settlement.Parse(base.name, src, settlement.Options{ReadFile: func(string) ([]byte, error) { return nil, errors.New("not read") }}); err != nil {
+	} else if _, fs, err := parseView(base.name, src, base.files); err != nil {
 		return errorf(http.StatusUnprocessableEntity, "position", "%v", err)
 	} else {
+		// The errors the position brings: those of the party's view that
+		// the settlement without positions does not have.
+		public, e := s.load(r.Context(), id, nobody)
+		if e != nil {
+			return e
+		}
+		before := map[string]int{}
+		for _, f := range public.findings {
+			if f.Severity == settlement.Error {
+				before[f.Code+"\x00"+f.Message]++
+			}
+		}
 		var errs settlement.Findings
 		for _, f := range fs {
-			if f.Severity == settlement.Error && f.Party == party {
-				errs = append(errs, f)
+			if f.Severity != settlement.Error {
+				continue
 			}
+			if k := f.Code + "\x00" + f.Message; before[k] > 0 {
+				before[k]--
+				continue
+			}
+			errs = append(errs, f)
 		}
 		if len(errs) > 0 {
 			e := errorf(http.StatusUnprocessableEntity, "position-errors", "the position has %d errors (details list them, with lines in the settlement as you see it)", len(errs))

@@ -34,6 +34,8 @@ type view struct {
 	err      error
 	// key identifies the stored state the view was composed from.
 	key string
+	// files are the settlement's included files, by "ID/FILE".
+	files map[string][]byte
 }
 
 // load reads settlement id and composes it: in full for the mediator
@@ -83,22 +85,29 @@ func (s *Server) load(ctx context.Context, id, only string) (*view, *Error) {
 	if cached, ok := s.cached("view", v.key); ok {
 		return cached.(*view), nil
 	}
+	v.files = files
 	v.source, v.err = compose(v.doc.Source, pos, only)
 	if v.err == nil {
-		opts := settlement.Options{ReadFile: func(name string) ([]byte, error) {
-			if b, ok := files[path.Clean(name)]; ok {
-				return b, nil
-			}
-			return nil, fmt.Errorf("%s: no such file stored with the settlement", name)
-		}}
-		var loaded settlement.Findings
-		v.s, loaded, v.err = settlement.Parse(v.name, v.source, opts)
-		if v.err == nil {
-			v.findings = check.Settlement(v.s, loaded)
-		}
+		v.s, v.findings, v.err = parseView(v.name, v.source, files)
 	}
 	s.remember("view", v.key, v)
 	return v, nil
+}
+
+// parseView loads a composed source whose included files are among
+// files, and checks it.
+func parseView(name string, source []byte, files map[string][]byte) (*settlement.Settlement, settlement.Findings, error) {
+	opts := settlement.Options{ReadFile: func(name string) ([]byte, error) {
+		if b, ok := files[path.Clean(name)]; ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("%s: no such file stored with the settlement", name)
+	}}
+	st, loaded, err := settlement.Parse(name, source, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, check.Settlement(st, loaded), nil
 }
 
 // usable returns an error unless the view loads without errors (a red
