@@ -29,6 +29,13 @@ var forbidden = map[string][]string{
 	// The monitoring pipeline wires monitor, store and ledger together for
 	// both faces; it knows nothing of the faces or of the other engines.
 	"mission": {"check", "guarantee", "dealspace", "server", "cmd"},
+	// The server is a face beside the CLI: it may use every engine, the
+	// store and the pipeline, never the CLI.
+	"server": {"cmd"},
+	// The embedded examples and UI assets are data: they import nothing of
+	// the project.
+	"examples":  {"settlement", "rules", "check", "guarantee", "dealspace", "monitor", "ledger", "store", "mission", "server", "cmd"},
+	"server/ui": {"settlement", "rules", "check", "guarantee", "dealspace", "monitor", "ledger", "store", "mission", "cmd"},
 }
 
 func TestDependencyRule(t *testing.T) {
