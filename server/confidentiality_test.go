@@ -352,3 +352,62 @@ func TestPublish(t *testing.T) {
 		}
 	})
 }
+
+// TestPartyFrontier: on a feasible deal space a party gets the same
+// Pareto packages as the mediator, with its own utility only, ordered by
+// it, and no per-vector counts (they come from every party's utilities).
+func TestPartyFrontier(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	src, err := os.ReadFile("../cmd/entente/starter/settlement.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ok("PUT", "/api/settlements/starter-template", "mediator", PutSettlement{Source: string(src)})
+	secret, _, err := CreateToken(context.Background(), f.st, store.RoleParty, "A", "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tokens["party:A"] = secret
+	type entry struct {
+		Package  map[string]any     `json:"package"`
+		Utility  map[string]float64 `json:"utility"`
+		Point    int                `json:"point"`
+		Packages string             `json:"packages"`
+	}
+	var med, a struct {
+		Pareto []entry `json:"pareto"`
+		Nash   struct {
+			Utility map[string]float64 `json:"utility"`
+			Product *float64           `json:"product"`
+		} `json:"nash"`
+	}
+	if err := json.Unmarshal(f.ok("GET", "/api/settlements/starter-template/deals", "mediator", nil).body, &med); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(f.ok("GET", "/api/settlements/starter-template/deals", "party:A", nil).body, &a); err != nil {
+		t.Fatal(err)
+	}
+	if len(med.Pareto) < 3 || len(a.Pareto) != len(med.Pareto) {
+		t.Fatalf("frontier: mediator %d packages, A %d", len(med.Pareto), len(a.Pareto))
+	}
+	key := func(e entry) string { b, _ := json.Marshal(e.Package); return string(b) }
+	byPackage := map[string]entry{}
+	for _, e := range med.Pareto {
+		byPackage[key(e)] = e
+	}
+	for i, e := range a.Pareto {
+		m, ok := byPackage[key(e)]
+		if !ok {
+			t.Fatalf("A's frontier holds a package the mediator's lacks: %v", e.Package)
+		}
+		if len(e.Utility) != 1 || e.Utility["A"] != m.Utility["A"] || e.Packages != "" {
+			t.Fatalf("A's entry %d: %+v (mediator's %+v)", i, e, m)
+		}
+		if i > 0 && e.Utility["A"] > a.Pareto[i-1].Utility["A"] {
+			t.Fatalf("A's frontier is not ordered by A's utility at %d", i)
+		}
+	}
+	if len(a.Nash.Utility) != 1 || a.Nash.Product != nil || med.Nash.Product == nil {
+		t.Fatalf("Nash for A: %+v; for the mediator: %+v", a.Nash, med.Nash)
+	}
+}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"sort"
+
 	"github.com/entente-org/entente/dealspace"
 )
 
@@ -15,7 +17,7 @@ var otherRedLine = dealspace.RedLineRef{Other: true, Message: "a red line of ano
 // reservation and red lines only; every other party's red line is "a red
 // line of another party"; the bargaining values (product, min ratio,
 // sum) and the best utilities, computed from every party's utilities,
-// are left out. With party nobody, no utility or red line is shown.
+// are left out; the frontier is ordered by the party's own utility. With party nobody, no utility or red line is shown.
 func redactDeals(d *dealspace.Deals, party string) *dealspace.Deals {
 	out := *d
 	keep := func(m map[string]float64) map[string]float64 {
@@ -31,6 +33,21 @@ func redactDeals(d *dealspace.Deals, party string) *dealspace.Deals {
 	for i, e := range d.Pareto {
 		e.Utility = keep(e.Utility)
 		out.Pareto[i] = e
+	}
+	if party != nobody {
+		// The frontier's order, its points and their package counts come
+		// from every party's utilities: a party gets the packages by its
+		// own utility, best first, its points numbered by that utility,
+		// and no counts.
+		sort.SliceStable(out.Pareto, func(i, j int) bool { return out.Pareto[i].Utility[party] > out.Pareto[j].Utility[party] })
+		point := -1
+		for i := range out.Pareto {
+			if i == 0 || out.Pareto[i].Utility[party] != out.Pareto[i-1].Utility[party] {
+				point++
+			}
+			out.Pareto[i].Point = point
+			out.Pareto[i].Packages = ""
+		}
 	}
 	sol := func(s *dealspace.SolutionInfo) *dealspace.SolutionInfo {
 		if s == nil {
