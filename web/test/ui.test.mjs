@@ -168,6 +168,9 @@ async function run(browser, bin, tag, db) {
     ok(want.includes('L418:guarantee-no-decision'), 'settlement: guarantee-no-decision at line 418');
     eq(await text(page, '#L418 .tx'), (await call(srv, med, 'GET', S)).source.split('\n')[417].trim(), 'settlement: line 418 is the source line');
     await shot(page, tag, 'settlement');
+    await page.locator('#L418').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -200));
+    await page.screenshot({ path: join(shots, `${tag}-settlement-line-418.png`) });
 
     // Deal space, infeasible: conflicts and relaxations, no frontier.
     await view(page, srv, 'deals/ukraine-2025', '#deal-counts');
@@ -236,23 +239,31 @@ async function run(browser, bin, tag, db) {
     eq(await page.$$eval(`#g-${g0.id} .slider`, (s) => s.length), g0.credibility.thresholds.length, `guarantees: ${g0.id} one slider per cost`);
     const th = g0.credibility.thresholds.find((t) => t.intervals.length > 1);
     const sl = `#g-${g0.id} .slider[data-party="${th.party}"][data-key="${th.key}"]`;
-    const before = await text(page, `${sl} .readout`);
-    const iv = th.intervals.find((x) => x.deters !== th.intervals.find((y) => y.from === null).deters || x.attack !== th.intervals[0].attack) || th.intervals[0];
+    const inside = (v, x) => (x.from === null || v > x.from.value || (x.from_closed && v === x.from.value)) && (x.to === null || v < x.to.value || (x.to_closed && v === x.to.value));
+    const cur = th.intervals.find((x) => inside(th.value.value, x));
+    const iv = th.intervals.find((x) => x.attack !== cur.attack || x.deters !== cur.deters || x.responders.join() !== cur.responders.join());
     const probe = iv.from === null ? iv.to.value - 1 : iv.to === null ? iv.from.value + 1 : (iv.from.value + iv.to.value) / 2;
+    const outcome = async () => (await text(page, `${sl} .readout`)).replace(/^[^:]*: /, '');
+    const before = await outcome();
     await page.$eval(`${sl} input`, (el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }, String(probe));
-    const after = await text(page, `${sl} .readout`);
-    ok(before !== after, `guarantees: moving ${th.party}.${th.key} changes the outcome (${after})`);
-    ok((await page.$$eval(`${sl} .ticks span`, (s) => s.length)) >= 2, 'guarantees: thresholds marked on the slider');
+    const after = await outcome();
+    ok(before !== after, `guarantees: moving ${th.party}.${th.key} to ${probe} changes the outcome from "${before}" to "${after}"`);
+    ok((await page.$$eval(`${sl} .ticks span`, (s) => s.length)) >= 1, 'guarantees: thresholds marked on the slider');
+    const stops = await page.$$eval('.slider .thresholds li', (ls) => ls.map((l) => l.textContent).filter((t) => /stops? responding/.test(t)));
+    ok(stops.length > 0, `guarantees: thresholds where guarantors stop responding (${stops[0]})`);
     await shot(page, tag, 'guarantees');
+    await page.locator(`#g-${g0.id}`).screenshot({ path: join(shots, `${tag}-guarantee-${g0.id}.png`) });
 
     // Monitoring: the map of zones, line and events; the chart.
-    await view(page, srv, 'monitoring/ukraine-2025', '#map .leaflet-overlay-pane path');
+    await view(page, srv, 'monitoring/ukraine-2025', '#map path.feature');
     await page.waitForSelector('#map path.event');
     const zones = await call(srv, med, 'GET', `${S}/zones`);
     const nEvents = (await call(srv, med, 'GET', `${S}/events?limit=5000`)).length;
     eq(nEvents, 1262, 'events: the route lists every stored event');
     eq(await page.$$eval('#map path.event', (p) => p.length), nEvents, 'monitoring: one marker per event');
-    eq(await page.$$eval('#map .leaflet-overlay-pane path:not(.event)', (p) => p.length), zones.features.length, 'monitoring: one shape per zone and line feature');
+    eq(await page.$$eval('#map path.feature', (p) => p.length), zones.features.length, 'monitoring: one shape per zone and line feature');
+    eq(await page.$$eval('#map path.feature.zone', (p) => p.length), zones.features.filter((f) => f.properties.kind === 'zone').length, 'monitoring: the zones');
+    ok(zones.features.length >= 4, `monitoring: ${zones.features.length} zone and line features`);
     await shot(page, tag, 'monitoring');
     await view(page, srv, `monitoring/${replay}`, '#violations-chart');
     const rep = await call(srv, med, 'GET', `/api/settlements/${replay}/report`);
@@ -291,7 +302,7 @@ async function run(browser, bin, tag, db) {
     ok(!(await text(po, '#publications')).includes('no-territory-ceded'), 'observer: published deals hold no red line');
     await shot(po, tag, 'observer-published');
     await view(po, srv, 'guarantees/ukraine-2025', '.guarantee .slider');
-    await view(po, srv, 'monitoring/ukraine-2025', '#map .leaflet-overlay-pane path');
+    await view(po, srv, 'monitoring/ukraine-2025', '#map path.feature');
     ok(!(await po.$('#violations-chart')) && !(await po.$('#map path.event')), 'observer: no events or report');
     await shot(po, tag, 'observer-monitoring');
     await view(po, srv, 'log', '#verify');

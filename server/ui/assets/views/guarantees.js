@@ -30,21 +30,25 @@ function outcomeText(o) {
     ' · deters ', h('strong', { class: `verdict ${o.deters ? 'good' : 'bad'}` }, yesno(o.deters)));
 }
 
-// changes describes each boundary between consecutive intervals: who
-// stops or starts responding, and whether the attack or deterrence flips.
+// changes describes each boundary between consecutive intervals, as the
+// cost rises past it: who stops or starts responding, and whether the
+// attack or deterrence flips.
 function changes(th, attacker) {
   const ivs = th.intervals;
+  const list = (ps) => (ps.length < 2 ? ps.join('') : `${ps.slice(0, -1).join(', ')} and ${ps[ps.length - 1]}`);
   const out = [];
   for (let i = 0; i + 1 < ivs.length; i++) {
     const a = ivs[i], b = ivs[i + 1];
-    const at = (a.to || b.from);
+    const at = a.to || b.from;
     if (!at) continue;
     const said = [];
-    for (const p of a.responders) if (!b.responders.includes(p)) said.push(`${p} stops responding`);
-    for (const p of b.responders) if (!a.responders.includes(p)) said.push(`${p} starts responding`);
+    const stop = a.responders.filter((p) => !b.responders.includes(p));
+    const start = b.responders.filter((p) => !a.responders.includes(p));
+    if (stop.length) said.push(`${list(stop)} ${stop.length > 1 ? 'stop' : 'stops'} responding`);
+    if (start.length) said.push(`${list(start)} ${start.length > 1 ? 'start' : 'starts'} responding`);
     if (a.attack !== b.attack) said.push(b.attack ? `${attacker} attacks` : `${attacker} holds back`);
     if (a.deters !== b.deters) said.push(b.deters ? 'the guarantee deters' : 'the guarantee no longer deters');
-    if (said.length) out.push({ at: at.value, exact: at.exact, text: said.join(', ') });
+    if (said.length) out.push({ at: at.value, exact: at.exact, past: a.to_closed ? 'above' : 'from', text: said.join('; ') });
   }
   return out;
 }
@@ -68,7 +72,7 @@ function slider(g, th, i, attacker) {
     const v = Number(input.value);
     const iv = th.intervals.find((x) => inside(v, x)) || th.intervals[th.intervals.length - 1];
     readout.replaceChildren(h('span', { class: 'mono' }, `${th.party}.${th.key} = ${fmt(v, 2)}`),
-      v === th.value.value ? h('span', { class: 'muted' }, ' (the settlement’s value)') : null, ': ', outcomeText(iv));
+      v === th.value.value ? h('span', { class: 'muted' }, ' (the settlement’s value)') : '', ': ', outcomeText(iv));
   };
   input.addEventListener('input', update);
   update();
@@ -76,11 +80,10 @@ function slider(g, th, i, attacker) {
     h('label', { for: id }, `${th.party}: ${th.key}`, h('span', { class: 'muted' }, ` (now ${th.value.exact})`)),
     input,
     h('div', { class: 'ticks', 'aria-hidden': 'true' },
-      list.map((c) => h('span', { style: `left:${pos(c.at)}` }, c.exact)),
-      h('span', { style: `left:${pos(th.value.value)}`, class: 'now' })),
+      list.map((c) => h('span', { style: `left:${pos(c.at)}` }, c.exact))),
     readout,
     list.length
-      ? h('ul', { class: 'thresholds' }, list.map((c) => h('li', {}, 'at ', h('strong', {}, c.exact), ': ', c.text)))
+      ? h('ul', { class: 'thresholds' }, list.map((c) => h('li', {}, `${c.past} `, h('strong', {}, c.exact), ': ', c.text)))
       : h('p', { class: 'muted' }, 'No value of this cost changes the outcome.'));
 }
 
@@ -110,7 +113,7 @@ function card(g) {
         h('p', {}, `If ${cr.attacker} weighs an attack (guarantors decide in the order ${cr.order.join(', ')}): `, outcomeText(cr),
           ' — ', h('span', { class: `verdict ${cr.credible ? 'good' : 'bad'}` }, cr.credible ? 'credible' : 'not credible')),
         cr.thresholds.length ? h('p', { class: 'muted' }, 'Move a cost to see the outcome at other values; the marks are the thresholds.') : null,
-        cr.thresholds.map((th, i) => slider(g, th, i, cr.attacker)))
+        h('div', { class: 'sliders' }, cr.thresholds.map((th, i) => slider(g, th, i, cr.attacker))))
       : h('p', { class: 'muted' }, g.credibility_computed ? 'No credibility game.' : 'The credibility game was not computed.'),
     g.credibility_missing && g.credibility_missing.length
       ? h('p', { class: 'muted' }, 'Costs missing: ', g.credibility_missing.map((m) => `${m.party}${m.aggressor ? ' (aggressor)' : ''}: ${m.keys.join(', ')}`).join('; '))

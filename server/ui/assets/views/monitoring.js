@@ -13,13 +13,29 @@ function canWatch(role) {
 }
 
 function zoneStyle(f) {
-  if (f.properties.kind === 'line') return { color: '#b42318', weight: 3 };
-  return { color: '#1f5fbf', weight: 1.5, fillColor: '#1f5fbf', fillOpacity: 0.12 };
+  if (f.properties.kind === 'line') return { color: '#b42318', weight: 3, className: 'feature line' };
+  return { color: '#1f5fbf', weight: 1.5, fillColor: '#1f5fbf', fillOpacity: 0.15, className: 'feature zone' };
 }
 
 function featureName(f) {
   const p = f.properties || {};
   return p.id || p.name || p.zone || p.kind;
+}
+
+// graticule draws a line every degree of latitude and longitude, labelled
+// every second one: with no tile server, it is the map's frame of reference.
+function graticule() {
+  const g = L.layerGroup();
+  const style = { color: '#9aa9bd', weight: 0.6, interactive: false, className: 'grat-line' };
+  for (let lat = 36; lat <= 60; lat++) {
+    g.addLayer(L.polyline([[lat, 14], [lat, 50]], style));
+    if (lat % 2 === 0) g.addLayer(L.marker([lat, 22], { icon: L.divIcon({ className: 'grat', html: `${lat}°N` }), interactive: false }));
+  }
+  for (let lon = 14; lon <= 50; lon++) {
+    g.addLayer(L.polyline([[36, lon], [60, lon]], style));
+    if (lon % 2 === 0) g.addLayer(L.marker([45, lon], { icon: L.divIcon({ className: 'grat', html: `${lon}°E` }), interactive: false }));
+  }
+  return g;
 }
 
 function drawMap(el, zones, events) {
@@ -28,8 +44,10 @@ function drawMap(el, zones, events) {
   map.attributionControl.addAttribution('zones and line: the settlement; events: the stored data');
   const zl = L.geoJSON(zones, {
     style: zoneStyle,
-    onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.kind}: ${featureName(f)}`),
+    onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.kind}: ${featureName(f)}`,
+      f.properties.kind === 'zone' ? { permanent: true, direction: 'right', className: 'zone-label' } : {}),
   }).addTo(map);
+  graticule().addTo(map);
   const violating = L.layerGroup(), other = L.layerGroup();
   for (const e of events) {
     const v = e.violations.length > 0;
