@@ -108,6 +108,9 @@ async function view(page, srv, route, ready) {
     await page.screenshot({ path: join(shots, `failed-${route.replace(/\W+/g, '-')}.png`), fullPage: true });
     throw new Error(`${route}: ${ready} did not appear; main says: ${await text(page, 'main')}`);
   }
+  const shown = await page.innerText('main');
+  const junk = /\b(null|undefined|NaN)\b|\[object /.exec(shown);
+  ok(!junk, `${route}: no stray ${junk ? junk[0] : 'null, undefined or [object]'} in the page`);
 }
 
 async function shot(page, tag, name) {
@@ -220,6 +223,10 @@ async function run(browser, bin, tag, db) {
     await page.locator('#pareto-chart circle.pt').nth(0).dispatchEvent('click');
     ok((await text(page, '#package-detail')).includes('territory'), 'deals: a point shows its package');
     await shot(page, tag, 'deals-pareto');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(shots, `${tag}-deals-narrow.png`) });
+    ok(await page.evaluate(() => document.documentElement.scrollWidth <= 400), 'deals: fits a 390 px wide screen');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // The party sees its own utility over the Pareto packages.
     await view(pp, srv, 'deals/ukraine-2025', '#pareto-chart');

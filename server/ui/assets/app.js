@@ -103,6 +103,8 @@ async function show() {
   }
   renderShell(r);
   const root = h('section', { class: 'view', id: `view-${v.id}`, 'aria-labelledby': `title-${v.id}` });
+  // Views append lists and optional parts: drop the absent ones.
+  root.append = (...xs) => Element.prototype.append.apply(root, xs.flat(Infinity).filter((x) => x !== null && x !== undefined && x !== false));
   main.replaceChildren(root);
   const settlement = state.settlements.find((x) => x.id === state.current);
   if (v.per && !settlement) {

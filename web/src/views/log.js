@@ -10,7 +10,7 @@ function when(t) {
 
 function verifyResult(v) {
   return h('div', { id: 'verify-result' },
-    v.ok ? notice('ok', `The log verifies: ${big(v.leaves)} leaves, root ${v.root}, ${v.checkpoints.length} checkpoints consistent.`)
+    v.ok ? notice('ok', `The log verifies: ${big(v.leaves)} leaves, root ${v.root}, ${v.checkpoints.length} ${v.checkpoints.length === 1 ? 'checkpoint' : 'checkpoints'} consistent.`)
       : notice('error', `The log does not verify: ${v.problems.length} problems.`),
     v.problems.length ? h('ul', {}, v.problems.map((p) => h('li', {}, typeof p === 'string' ? p : JSON.stringify(p)))) : null,
     v.checkpoints.length ? h('div', { class: 'scroll' }, h('table', {},
@@ -58,7 +58,7 @@ export async function render(root, ctx) {
     h('tbody', {}, cps.slice().reverse().map((c) => h('tr', {}, h('td', { class: 'num' }, c.size), h('td', { class: 'mono' }, c.root),
       h('td', {}, h('details', {}, h('summary', {}, c.origin), h('pre', {}, c.note)))))))));
 
-  root.append(h('h2', {}, 'Leaves'), status.size > status.leaves.length ? h('p', { class: 'muted' }, `The first ${status.leaves.length} of ${big(status.size)} leaves.`) : null);
+  root.append(h('h2', {}, 'Leaves'), status.size > status.leaves.length ? h('p', { class: 'muted' }, `The last ${status.leaves.length} of ${big(status.size)} leaves.`) : null);
   const detail = h('div', { class: 'card', id: 'leaf-detail', hidden: true, 'aria-live': 'polite' });
   root.append(h('div', { class: 'scroll' }, h('table', { id: 'leaves' },
     h('thead', {}, h('tr', {}, ['#', 'kind', 'time', 'bytes', 'content SHA-256', ''].map((c) => h('th', { scope: 'col' }, c)))),

@@ -2,14 +2,14 @@
 // buttons to publish the current deals, guarantees or report.
 
 import { api, sid } from '../api.js';
-import { h, notice } from '../dom.js';
+import { big, h, notice } from '../dom.js';
 
 function summary(kind, r) {
   if (!r) return '';
   switch (kind) {
-    case 'deals': return `${r.feasible ?? '?'} feasible of ${r.packages} packages, ${r.pareto_points ?? 0} Pareto points, ${r.conflict_count} conflicts`;
+    case 'deals': return `${big(r.feasible ?? '?')} feasible of ${big(r.packages)} packages, ${big(r.pareto_points ?? 0)} Pareto points, ${r.conflict_count} conflicts`;
     case 'guarantees': return `${r.guarantees.length} guarantees; credible: ${r.guarantees.filter((g) => g.credibility && g.credibility.credible).map((g) => g.id).join(', ') || 'none'}`;
-    case 'report': return `${r.events} events, ${r.violations ? r.violations.total : 0} violations`;
+    case 'report': return `${big(r.events)} events, ${big(r.violations ? r.violations.total : 0)} violations`;
     default: return '';
   }
 }

@@ -23,18 +23,24 @@ function featureName(f) {
 }
 
 // graticule draws a line every degree of latitude and longitude, labelled
-// every second one: with no tile server, it is the map's frame of reference.
-function graticule() {
+// at the view's west and south edges: with no tile server, it is the
+// map's frame of reference.
+function graticule(map) {
   const g = L.layerGroup();
   const style = { color: '#9aa9bd', weight: 0.6, interactive: false, className: 'grat-line' };
-  for (let lat = 36; lat <= 60; lat++) {
-    g.addLayer(L.polyline([[lat, 14], [lat, 50]], style));
-    if (lat % 2 === 0) g.addLayer(L.marker([lat, 22], { icon: L.divIcon({ className: 'grat', html: `${lat}°N` }), interactive: false }));
-  }
-  for (let lon = 14; lon <= 50; lon++) {
-    g.addLayer(L.polyline([[36, lon], [60, lon]], style));
-    if (lon % 2 === 0) g.addLayer(L.marker([45, lon], { icon: L.divIcon({ className: 'grat', html: `${lon}°E` }), interactive: false }));
-  }
+  for (let lat = 36; lat <= 60; lat++) g.addLayer(L.polyline([[lat, 14], [lat, 50]], style));
+  for (let lon = 14; lon <= 50; lon++) g.addLayer(L.polyline([[36, lon], [60, lon]], style));
+  const labels = L.layerGroup();
+  const label = (ll, text) => labels.addLayer(L.marker(ll, { icon: L.divIcon({ className: 'grat', html: text, iconSize: null }), interactive: false, keyboard: false }));
+  const place = () => {
+    labels.clearLayers();
+    const b = map.getBounds(), step = map.getZoom() >= 7 ? 1 : 2;
+    const w = b.getWest() + (b.getEast() - b.getWest()) * 0.005, so = b.getSouth() + (b.getNorth() - b.getSouth()) * 0.1;
+    for (let lat = Math.ceil(b.getSouth()); lat <= b.getNorth(); lat++) if (lat % step === 0) label([lat, w], `${lat}°N`);
+    for (let lon = Math.ceil(b.getWest()); lon <= b.getEast(); lon++) if (lon % step === 0) label([so, lon], `${lon}°E`);
+  };
+  map.on('moveend zoomend', place);
+  g.addLayer(labels);
   return g;
 }
 
@@ -47,7 +53,7 @@ function drawMap(el, zones, events) {
     onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.kind}: ${featureName(f)}`,
       f.properties.kind === 'zone' ? { permanent: true, direction: 'right', className: 'zone-label' } : {}),
   }).addTo(map);
-  graticule().addTo(map);
+  graticule(map).addTo(map);
   const violating = L.layerGroup(), other = L.layerGroup();
   for (const e of events) {
     const v = e.violations.length > 0;
@@ -66,7 +72,7 @@ function drawMap(el, zones, events) {
   }
   other.addTo(map);
   violating.addTo(map);
-  L.control.layers(null, { 'zones and line': zl, 'events': other, 'violations': violating }, { collapsed: false }).addTo(map);
+  L.control.layers(null, events.length ? { 'zones and line': zl, 'events': other, 'violations': violating } : { 'zones and line': zl }, { collapsed: false }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
   let bounds = zl.getBounds();
   for (const e of events) bounds = bounds.isValid() ? bounds.extend([e.lat, e.lon]) : L.latLngBounds([[e.lat, e.lon], [e.lat, e.lon]]);
