@@ -330,6 +330,10 @@ async function run(browser, bin, tag, db) {
     await pp.waitForSelector('#token');
     eq(await pp.evaluate(() => sessionStorage.getItem('entente.token')), null, 'sign out: token forgotten');
     await shot(pp, tag, 'signin');
+    await pp.fill('#token', observer);
+    await pp.click('form.signin button[type=submit]');
+    await pp.waitForSelector('#whoami');
+    eq(await text(pp, '#whoami'), 'observer', 'sign in: a pasted token');
     await Promise.all([page, pp, po, pm].map((p) => p.context().close()));
   } finally {
     await srv.stop();
