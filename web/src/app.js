@@ -113,7 +113,11 @@ async function show() {
   }
   document.title = `${v.title}${v.per ? ' · ' + state.current : ''} · entente`;
   try {
-    await v.mod.render(root, { who: state.who, settlement, settlements: state.settlements, title: v.title, id: `title-${v.id}`, reload: show });
+    // reload renders the view anew after a change, unless the user has
+    // moved on to another view meanwhile.
+    const here = location.hash;
+    const reload = () => { if (location.hash === here && main.contains(root)) show(); };
+    await v.mod.render(root, { who: state.who, settlement, settlements: state.settlements, title: v.title, id: `title-${v.id}`, reload });
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       signIn(`The server refused the token: ${e.message}`);

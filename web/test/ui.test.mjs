@@ -255,7 +255,8 @@ async function run(browser, bin, tag, db) {
     await page.$eval(`${sl} input`, (el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }, String(probe));
     const after = await outcome();
     ok(before !== after, `guarantees: moving ${th.party}.${th.key} to ${probe} changes the outcome from "${before}" to "${after}"`);
-    ok((await page.$$eval(`${sl} .ticks span`, (s) => s.length)) >= 1, 'guarantees: thresholds marked on the slider');
+    const ticks = await page.$$eval(`${sl} .ticks span`, (s) => s.map((x) => x.textContent));
+    ok(ticks.length >= 1, `guarantees: thresholds of ${th.party}.${th.key} marked on the slider: ${ticks.join(', ')} (intervals ${JSON.stringify(th.intervals.map((x) => [x.from && x.from.exact, x.to && x.to.exact, x.attack, x.deters, x.responders.join('+')]))})`);
     const stops = await page.$$eval('.slider .thresholds li', (ls) => ls.map((l) => l.textContent).filter((t) => /stops? responding/.test(t)));
     ok(stops.length > 0, `guarantees: thresholds where guarantors stop responding (${stops[0]})`);
     await shot(page, tag, 'guarantees');

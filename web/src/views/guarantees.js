@@ -47,7 +47,9 @@ function changes(th, attacker) {
     if (stop.length) said.push(`${list(stop)} ${stop.length > 1 ? 'stop' : 'stops'} responding`);
     if (start.length) said.push(`${list(start)} ${start.length > 1 ? 'start' : 'starts'} responding`);
     if (a.attack !== b.attack) said.push(b.attack ? `${attacker} attacks` : `${attacker} holds back`);
+    if (a.activated !== b.activated) said.push(b.activated ? 'the guarantee is activated' : 'the guarantee is not activated');
     if (a.deters !== b.deters) said.push(b.deters ? 'the guarantee deters' : 'the guarantee no longer deters');
+    else if (a.credible !== b.credible) said.push(b.credible ? 'the guarantee becomes credible' : 'the guarantee is no longer credible');
     if (said.length) out.push({ at: at.value, exact: at.exact, past: a.to_closed ? 'above' : 'from', text: said.join('; ') });
   }
   return out;
