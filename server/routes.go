@@ -49,6 +49,7 @@ func (s *Server) table() []route {
 			{"scope_to", "query", "with full: the last day the release covers", false}}, "binary", s.ingest},
 		{"GET", "/api/settlements/{id}/report", watchers, "entente monitor report --json (not logged)", []param{pID, pFrom, pTo, pLimit}, "", s.report},
 		{"POST", "/api/settlements/{id}/report", monitors, "entente monitor report --json, recorded in the log", []param{pID, pFrom, pTo, pLimit}, "", s.report},
+		{"GET", "/api/settlements/{id}/events", watchers, "the stored events within from and to, classified under the settlement", []param{pID, pFrom, pTo, pLimit}, "", s.events},
 		{"GET", "/api/settlements/{id}/zones", all, "the monitoring zones and line as GeoJSON", []param{pID}, "", s.zones},
 		{"POST", "/api/settlements/{id}/publish", mediator, "publish a result for observers (deals redacted of every position), stored and logged", []param{pID}, "PublishRequest", s.publish},
 		{"GET", "/api/settlements/{id}/published", all, "the published results, oldest first", []param{pID}, "", s.published},

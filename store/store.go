@@ -76,6 +76,12 @@ type ReadTx interface {
 	// id. A limit of zero or less means no limit.
 	Unattributed(ctx context.Context, f Filter, limit int) ([]Event, error)
 
+	// Events returns up to limit stored events dated within f, ordered by
+	// date then source and id, with their classification. A limit of zero
+	// or less means no limit; a malformed filter is an error wrapping
+	// [ErrInvalid].
+	Events(ctx context.Context, f Filter, limit int) ([]Event, error)
+
 	// Stale returns how many events were classified under a fingerprint
 	// other than fingerprint, that is, need [Tx.Reclassify] before a report
 	// under that classifier is exact.

@@ -285,6 +285,32 @@ func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]sto
 	return out, nil
 }
 
+func (t *tx) Events(ctx context.Context, f store.Filter, limit int) ([]store.Event, error) {
+	if err := f.Check(); err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	from, to := f.Bounds()
+	var lim any
+	if limit > 0 {
+		lim = limit
+	}
+	var out []store.Event
+	err := t.each(ctx, "read events", `SELECT `+eventCols+` FROM events e JOIN classifiers c ON c.id = e.classifier
+		WHERE e.day BETWEEN $1::date AND $2::date
+		ORDER BY e.day, e.date COLLATE "C", e.source COLLATE "C", e.source_id COLLATE "C" LIMIT $3`, []any{from, to, lim}, func(r scanner) error {
+		var ev store.Event
+		if err := scanEvent(r, &ev); err != nil {
+			return err
+		}
+		out = append(out, ev)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (t *tx) Stale(ctx context.Context, fingerprint string) (int64, error) {
 	var n int64
 	var cid int64

@@ -255,6 +255,30 @@ func (t *tx) Unattributed(ctx context.Context, f store.Filter, limit int) ([]sto
 	return out, nil
 }
 
+func (t *tx) Events(ctx context.Context, f store.Filter, limit int) ([]store.Event, error) {
+	if err := f.Check(); err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	from, to := f.Bounds()
+	if limit <= 0 {
+		limit = -1
+	}
+	var out []store.Event
+	err := t.each(ctx, "read events", `SELECT `+eventCols+` FROM events e JOIN classifiers c ON c.id = e.classifier
+		WHERE e.day BETWEEN ? AND ? ORDER BY e.day, e.date, e.source, e.source_id LIMIT ?`, []any{from, to, limit}, func(r scanner) error {
+		var ev store.Event
+		if err := scanEvent(r, &ev); err != nil {
+			return err
+		}
+		out = append(out, ev)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (t *tx) Stale(ctx context.Context, fingerprint string) (int64, error) {
 	var n int64
 	var cid int64

@@ -60,6 +60,7 @@ func Run(t *testing.T, h Harness) {
 		{"Revisions", testRevisions},
 		{"FullRelease", testFullRelease},
 		{"Tally", testTally},
+		{"Events", testEvents},
 		{"Reclassify", testReclassify},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Locked", testLocked},
