@@ -143,7 +143,7 @@ func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("token revoke", "ID", "Revokes the token with this id (see entente token list); requests with it are refused from then on.", stderr)
+	fs := newFlags("token revoke", "ID", "Revokes the token with this id (see entente token list); every running server refuses it\nwithin a second (a server trusts a token it has checked for up to a second).", stderr)
 	sf := addServeFlags(fs)
 	rest, err := parse(fs, args)
 	if err != nil {
