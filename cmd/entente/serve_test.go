@@ -476,10 +476,9 @@ func TestServeTwoProcessesPostgres(t *testing.T) {
 			}
 		}
 	}
-	if printed == 0 {
-		t.Fatal("neither server printed a mediator token")
+	if printed != 1 {
+		t.Fatalf("%d servers started at once printed a mediator token, want one", printed)
 	}
-	t.Logf("servers started at once: %d printed a mediator token", printed)
 
 	parties := []string{"UA", "RU", "US", "FR", "GB", "DE"}
 	tokens := map[string]string{}
