@@ -33,6 +33,9 @@ const serveClients = 16
 type serveEnv struct {
 	url, token string
 	client     *http.Client
+	log        *ledger.Log
+	// appended counts the leaves the requests appended.
+	appended atomic.Int64
 }
 
 // newServeEnv starts the server on a fresh store of the backend
@@ -109,7 +112,7 @@ func newServeEnv(b *testing.B, backend string, logLeaves int) *serveEnv {
 	b.Cleanup(func() { hs.Close() })
 	tr := &http.Transport{MaxIdleConns: serveClients, MaxIdleConnsPerHost: serveClients, MaxConnsPerHost: serveClients, IdleConnTimeout: time.Minute}
 	b.Cleanup(tr.CloseIdleConnections)
-	return &serveEnv{url: "http://" + ln.Addr().String(), token: token, client: &http.Client{Transport: tr, Timeout: time.Minute}}
+	return &serveEnv{url: "http://" + ln.Addr().String(), token: token, client: &http.Client{Transport: tr, Timeout: time.Minute}, log: l}
 }
 
 // do sends one request and reads the whole response (so that the
@@ -156,7 +159,7 @@ var serveCases = []serveCase{
 	{name: "guarantees", method: "GET", path: "/api/settlements/ukraine-2025/guarantees", auth: true},
 	{name: "deals", method: "GET", path: "/api/settlements/ukraine-2025/deals", auth: true},
 	{name: "log-limit-20", method: "GET", path: "/api/log?limit=20", auth: true},
-	{name: "ruling", method: "POST", path: "/api/rulings", auth: true, body: func(i int64) []byte {
+	{name: "ruling", method: http.MethodPost, path: "/api/rulings", auth: true, body: func(i int64) []byte {
 		return fmt.Appendf(nil, `{"ruling": %d, "finding": "a violation of the ceasefire near Kupiansk"}`, i)
 	}},
 }
@@ -168,7 +171,8 @@ var serveCases = []serveCase{
 // percentiles of each kind of request: /healthz (the HTTP stack alone),
 // /api/whoami (authentication alone), the cached guarantee and deal-space
 // analyses, the log's latest 20 leaves, and rulings (each a log append;
-// appends are serialised by the store). The clients run in the same
+// appends are serialised by the store; afterwards the log must pass Fsck
+// with every append in it). The clients run in the same
 // process as the server, on the same cores.
 func BenchmarkServe(b *testing.B) {
 	for _, backend := range []string{"sqlite", "postgres"} {
@@ -181,6 +185,11 @@ func BenchmarkServe(b *testing.B) {
 				}
 			}
 			b.Run(backend+"/"+c.name, func(b *testing.B) { serveLoad(b, env, c) })
+		}
+		// The appends under load made one linear log.
+		rep, err := env.log.Fsck(context.Background())
+		if err != nil || !rep.OK || rep.Size != 1000+env.appended.Load() {
+			b.Fatalf("%s: the log after the load: %+v %v, want %d leaves", backend, rep, err, 1000+env.appended.Load())
 		}
 	}
 }
@@ -213,6 +222,9 @@ func serveLoad(b *testing.B, env *serveEnv, c serveCase) {
 					return
 				}
 				lat[k] = append(lat[k], time.Since(t0))
+				if c.method == http.MethodPost {
+					env.appended.Add(1)
+				}
 			}
 		}()
 	}
