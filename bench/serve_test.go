@@ -31,9 +31,10 @@ const serveClients = 16
 // serveEnv is a real HTTP server on loopback over server.New, seeded as
 // entente serve seeds an empty store, with a mediator token.
 type serveEnv struct {
-	url, token string
-	client     *http.Client
-	log        *ledger.Log
+	// token is a mediator's, partyToken Ukraine's.
+	url, token, partyToken string
+	client                 *http.Client
+	log                    *ledger.Log
 	// appended counts the leaves the requests appended.
 	appended atomic.Int64
 }
@@ -86,6 +87,10 @@ func newServeEnv(b *testing.B, backend string, logLeaves int) *serveEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
+	partyToken, _, err := server.CreateToken(ctx, st, store.RoleParty, "UA", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
 	l, err := ledger.New(store.LogStorage(st), ledger.DefaultOptions())
 	if err != nil {
 		b.Fatal(err)
@@ -112,12 +117,12 @@ func newServeEnv(b *testing.B, backend string, logLeaves int) *serveEnv {
 	b.Cleanup(func() { hs.Close() })
 	tr := &http.Transport{MaxIdleConns: serveClients, MaxIdleConnsPerHost: serveClients, MaxConnsPerHost: serveClients, IdleConnTimeout: time.Minute}
 	b.Cleanup(tr.CloseIdleConnections)
-	return &serveEnv{url: "http://" + ln.Addr().String(), token: token, client: &http.Client{Transport: tr, Timeout: time.Minute}, log: l}
+	return &serveEnv{url: "http://" + ln.Addr().String(), token: token, partyToken: partyToken, client: &http.Client{Transport: tr, Timeout: time.Minute}, log: l}
 }
 
 // do sends one request and reads the whole response (so that the
 // connection is kept alive); anything but 200 is an error.
-func (e *serveEnv) do(method, path string, auth bool, body []byte) error {
+func (e *serveEnv) do(method, path, token string, body []byte) error {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
@@ -126,8 +131,8 @@ func (e *serveEnv) do(method, path string, auth bool, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if auth {
-		req.Header.Set("Authorization", "Bearer "+e.token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -144,22 +149,34 @@ func (e *serveEnv) do(method, path string, auth bool, body []byte) error {
 	return err
 }
 
+// tokenFor returns the token case c sends.
+func (e *serveEnv) tokenFor(c serveCase) string {
+	switch c.auth {
+	case "mediator":
+		return e.token
+	case "party":
+		return e.partyToken
+	}
+	return ""
+}
+
 // serveCase is one kind of request the load test sends.
 type serveCase struct {
 	name   string
 	method string
 	path   string
-	auth   bool
+	auth   string               // "": no token, "mediator" or "party"
 	body   func(i int64) []byte // nil: no body
 }
 
 var serveCases = []serveCase{
 	{name: "healthz", method: "GET", path: "/healthz"},
-	{name: "whoami", method: "GET", path: "/api/whoami", auth: true},
-	{name: "guarantees", method: "GET", path: "/api/settlements/ukraine-2025/guarantees", auth: true},
-	{name: "deals", method: "GET", path: "/api/settlements/ukraine-2025/deals", auth: true},
-	{name: "log-limit-20", method: "GET", path: "/api/log?limit=20", auth: true},
-	{name: "ruling", method: http.MethodPost, path: "/api/rulings", auth: true, body: func(i int64) []byte {
+	{name: "whoami", method: "GET", path: "/api/whoami", auth: "mediator"},
+	{name: "guarantees", method: "GET", path: "/api/settlements/ukraine-2025/guarantees", auth: "mediator"},
+	{name: "deals", method: "GET", path: "/api/settlements/ukraine-2025/deals", auth: "mediator"},
+	{name: "deals-as-party", method: "GET", path: "/api/settlements/ukraine-2025/deals", auth: "party"},
+	{name: "log-limit-20", method: "GET", path: "/api/log?limit=20", auth: "mediator"},
+	{name: "ruling", method: http.MethodPost, path: "/api/rulings", auth: "mediator", body: func(i int64) []byte {
 		return fmt.Appendf(nil, `{"ruling": %d, "finding": "a violation of the ceasefire near Kupiansk"}`, i)
 	}},
 }
@@ -170,7 +187,8 @@ var serveCases = []serveCase{
 // b.N requests in all, and reports the throughput and the latency
 // percentiles of each kind of request: /healthz (the HTTP stack alone),
 // /api/whoami (authentication alone), the cached guarantee and deal-space
-// analyses, the log's latest 20 leaves, and rulings (each a log append;
+// analyses (the deal space also as a party sees it, redacted on every
+// request), the log's latest 20 leaves, and rulings (each a log append;
 // appends are serialised by the store; afterwards the log must pass Fsck
 // with every append in it). The clients run in the same
 // process as the server, on the same cores.
@@ -180,7 +198,7 @@ func BenchmarkServe(b *testing.B) {
 		for _, c := range serveCases {
 			if c.body == nil {
 				// Warm the analysis caches, as a running server's are.
-				if err := env.do(c.method, c.path, c.auth, nil); err != nil {
+				if err := env.do(c.method, c.path, env.tokenFor(c), nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -217,7 +235,7 @@ func serveLoad(b *testing.B, env *serveEnv, c serveCase) {
 					body = c.body(i)
 				}
 				t0 := time.Now()
-				if err := env.do(c.method, c.path, c.auth, body); err != nil {
+				if err := env.do(c.method, c.path, env.tokenFor(c), body); err != nil {
 					failed.CompareAndSwap(nil, &err)
 					return
 				}
