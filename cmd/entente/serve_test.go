@@ -383,10 +383,8 @@ func TestTokenCommands(t *testing.T) {
 	if !regexp.MustCompile(fmt.Sprintf(`(?m)^%d\s+party\s+UA\s+Ukraine's delegation\s+\S+\s+true$`, ua.ID)).MatchString(o) {
 		t.Errorf("token list after revoking %d:\n%s", ua.ID, o)
 	}
-	// An id no token has is an error naming it (exit 1 today: the store's
-	// not-found is not mapped to bad input).
-	if _, e, c := run(t, "token", "revoke", "--data", data, "999"); c == 0 || !strings.Contains(e, "999") {
-		t.Errorf("token revoke 999: exit %d, %q", c, e)
+	if _, e := wantExit(t, 2, "token", "revoke", "--data", data, "999"); !strings.Contains(e, "no token has id 999") {
+		t.Errorf("token revoke 999: %q", e)
 	}
 
 	cancel()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -162,7 +163,11 @@ func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	if err := st.Update(ctx, func(ctx context.Context, tx store.Tx) error { return tx.RevokeToken(ctx, id) }); err != nil {
+	err = st.Update(ctx, func(ctx context.Context, tx store.Tx) error { return tx.RevokeToken(ctx, id) })
+	if errors.Is(err, store.ErrNotFound) {
+		return &inputError{err: fmt.Errorf("token revoke: no token has id %d (entente token list lists them)", id)}
+	}
+	if err != nil {
 		return storeError(err)
 	}
 	fmt.Fprintf(stdout, "token %d revoked\n", id)
