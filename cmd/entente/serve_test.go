@@ -229,7 +229,7 @@ func TestServeFirstStart(t *testing.T) {
 	p.stop()
 
 	q := startServe(t, bin, "--data", data)
-	if strings.Contains(q.stdout(), "token") || q.token() != "" {
+	if strings.Contains(q.stdout(), "mediator token") || q.token() != "" {
 		t.Errorf("the second start printed a token:\n%s", q.stdout())
 	}
 	if code, _ := q.whoami(tok); code != http.StatusOK {
