@@ -28,7 +28,9 @@ type tokenEntry struct {
 	until time.Time
 }
 
-// tokenCaches holds each Server's cache.
+// tokenCaches holds each Server's cache, outside the Server so that the
+// cache is a hook in authenticate alone. An entry keeps its Server alive:
+// servers live as long as their process (a test makes a few).
 var tokenCaches sync.Map // *Server → *tokenCache
 
 func (s *Server) tokenCache() *tokenCache {
