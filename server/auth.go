@@ -81,10 +81,15 @@ func (s *Server) authenticate(r *http.Request) (*Principal, *Error) {
 	if !ok || !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 128 {
 		return nil, errorf(http.StatusUnauthorized, "bad-token", "the Authorization header must be 'Bearer %s…'", TokenPrefix)
 	}
+	hash := HashToken(secret)
+	cache, now := s.tokenCache(), time.Now()
+	if p, ok := cache.get(hash, now); ok {
+		return p, nil
+	}
 	var t *store.Token
 	err := s.store.View(r.Context(), func(ctx context.Context, tx store.ReadTx) error {
 		var err error
-		t, err = tx.Token(ctx, HashToken(secret))
+		t, err = tx.Token(ctx, hash)
 		return err
 	})
 	switch {
@@ -95,7 +100,9 @@ func (s *Server) authenticate(r *http.Request) (*Principal, *Error) {
 	case t.Revoked:
 		return nil, errorf(http.StatusUnauthorized, "revoked-token", "the token was revoked")
 	}
-	return &Principal{Role: t.Role, Party: t.Party, TokenID: t.ID}, nil
+	p := &Principal{Role: t.Role, Party: t.Party, TokenID: t.ID}
+	cache.put(hash, *p, now)
+	return p, nil
 }
 
 // allowed reports whether p's role is among roles.

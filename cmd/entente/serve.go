@@ -204,9 +204,27 @@ func seedStore(ctx context.Context, srv *server.Server, st store.Store, data str
 	if len(tokens) > 0 {
 		return "", nil
 	}
-	secret, _, err := server.CreateToken(ctx, st, store.RoleMediator, "", "first start")
+	// Look again and make the token in one transaction: of servers
+	// starting at once on one store, one makes it.
+	secret, hash, err := server.NewToken()
 	if err != nil {
+		return "", err
+	}
+	made := false
+	if err := st.Update(ctx, func(ctx context.Context, tx store.Tx) error {
+		made = false
+		ts, err := tx.Tokens(ctx)
+		if err != nil || len(ts) > 0 {
+			return err
+		}
+		_, err = tx.PutToken(ctx, store.Token{Hash: hash, Role: store.RoleMediator, Label: "first start", Created: time.Now().UTC()})
+		made = err == nil
+		return err
+	}); err != nil {
 		return "", storeError(err)
+	}
+	if !made {
+		return "", nil
 	}
 	if err := os.MkdirAll(data, 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(data, "mediator.token"), []byte(secret+"\n"), 0o600)

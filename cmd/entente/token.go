@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -143,7 +144,7 @@ func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("token revoke", "ID", "Revokes the token with this id (see entente token list); requests with it are refused from then on.", stderr)
+	fs := newFlags("token revoke", "ID", "Revokes the token with this id (see entente token list); every running server refuses it\nwithin a second (a server trusts a token it has checked for up to a second).", stderr)
 	sf := addServeFlags(fs)
 	rest, err := parse(fs, args)
 	if err != nil {
@@ -162,7 +163,11 @@ func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	if err := st.Update(ctx, func(ctx context.Context, tx store.Tx) error { return tx.RevokeToken(ctx, id) }); err != nil {
+	err = st.Update(ctx, func(ctx context.Context, tx store.Tx) error { return tx.RevokeToken(ctx, id) })
+	if errors.Is(err, store.ErrNotFound) {
+		return &inputError{err: fmt.Errorf("token revoke: no token has id %d (entente token list lists them)", id)}
+	}
+	if err != nil {
 		return storeError(err)
 	}
 	fmt.Fprintf(stdout, "token %d revoked\n", id)
