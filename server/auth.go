@@ -82,7 +82,7 @@ func (s *Server) authenticate(r *http.Request) (*Principal, *Error) {
 		return nil, errorf(http.StatusUnauthorized, "bad-token", "the Authorization header must be 'Bearer %s…'", TokenPrefix)
 	}
 	hash := HashToken(secret)
-	cache, now := s.tokenCache(), time.Now()
+	cache, now := s.tokens, time.Now()
 	if p, ok := cache.get(hash, now); ok {
 		return p, nil
 	}

@@ -29,13 +29,30 @@ func errorf(status int, code, format string, args ...any) *Error {
 
 // writeJSON writes v with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeEncoded(w, status, encodeJSON(v))
+}
+
+// encodeJSON encodes v as the API writes it: indented as the CLI's
+// --json, HTML characters as they are.
+func encodeJSON(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only unencodable values (NaN, channels) fail: a bug, reported
+		// as such rather than as a half-written body.
+		return []byte(`{"error": {"status": 500, "code": "internal", "message": "the result cannot be encoded"}}` + "\n")
+	}
+	return b.Bytes()
+}
+
+// writeEncoded writes a body encodeJSON made.
+func writeEncoded(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(body)
 }
 
 func writeError(w http.ResponseWriter, e *Error) {

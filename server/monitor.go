@@ -178,13 +178,13 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) *Error {
 	var result any
 	switch body.Kind {
 	case "deals":
-		d, e := s.jointDeals(r)
+		d, _, e := s.jointDeals(r)
 		if e != nil {
 			return e
 		}
 		result = redactDeals(d, nobody)
 	case "guarantees":
-		g, e := s.guaranteeResults(r, 0)
+		g, _, e := s.guaranteeResults(r, 0)
 		if e != nil {
 			return e
 		}

@@ -52,6 +52,7 @@ type Server struct {
 
 	cacheMu sync.Mutex
 	cache   map[string]any
+	tokens  *tokenCache
 }
 
 // route is one API route: the single source of the mux, the role checks
@@ -91,7 +92,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s := &Server{store: cfg.Store, log: l, signer: cfg.Signer, logger: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), cache: map[string]any{}}
+	s := &Server{store: cfg.Store, log: l, signer: cfg.Signer, logger: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), cache: map[string]any{}, tokens: newTokenCache()}
 	s.registry = prometheus.NewRegistry()
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "entente_http_requests_total", Help: "HTTP requests by route, method and status."}, []string{"route", "method", "status"})

@@ -205,36 +205,52 @@ func limitParam(r *http.Request) (int, *Error) {
 	return n, nil
 }
 
-// deals analyses the joint deal space and redacts it for a party.
+// deals analyses the joint deal space and redacts it for a party. The
+// encoded answer is kept for each stored state, limit and reader.
 func (s *Server) deals(w http.ResponseWriter, r *http.Request) *Error {
-	d, e := s.jointDeals(r)
+	d, key, e := s.jointDeals(r)
 	if e != nil {
 		return e
 	}
-	if p := principalOf(r); p.Role == store.RoleParty {
-		d = redactDeals(d, p.Party)
+	p := principalOf(r)
+	reader := ""
+	if p.Role == store.RoleParty {
+		reader = p.Party
 	}
-	writeJSON(w, http.StatusOK, d)
+	key += "\x00" + reader
+	if b, ok := s.cached("deals.json", key); ok {
+		writeEncoded(w, http.StatusOK, b.([]byte))
+		return nil
+	}
+	if reader != "" {
+		d = redactDeals(d, reader)
+	}
+	b := encodeJSON(d)
+	if !d.TimedOut {
+		s.remember("deals.json", key, b)
+	}
+	writeEncoded(w, http.StatusOK, b)
 	return nil
 }
 
 // jointDeals is the deal-space result of the whole settlement, every
-// position included, unredacted.
-func (s *Server) jointDeals(r *http.Request) (*dealspace.Deals, *Error) {
+// position included, unredacted, and the key of the state and limit it
+// was computed for.
+func (s *Server) jointDeals(r *http.Request) (*dealspace.Deals, string, *Error) {
 	limit, e := limitParam(r)
 	if e != nil {
-		return nil, e
+		return nil, "", e
 	}
 	v, e := s.load(r.Context(), r.PathValue("id"), "")
 	if e != nil {
-		return nil, e
+		return nil, "", e
 	}
 	if e := v.usable(principalOf(r)); e != nil {
-		return nil, e
+		return nil, "", e
 	}
 	key := v.key + "\x00" + strconv.Itoa(limit)
 	if d, ok := s.cached("deals", key); ok {
-		return d.(*dealspace.Deals), nil
+		return d.(*dealspace.Deals), key, nil
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnalysisTimeout)
 	defer cancel()
@@ -244,21 +260,21 @@ func (s *Server) jointDeals(r *http.Request) (*dealspace.Deals, *Error) {
 	}
 	res, err := dealspace.Analyze(ctx, v.s, opts)
 	if r.Context().Err() != nil {
-		return nil, errorf(http.StatusServiceUnavailable, "cancelled", "the client went away; the analysis was stopped")
+		return nil, "", errorf(http.StatusServiceUnavailable, "cancelled", "the client went away; the analysis was stopped")
 	}
 	if err != nil && res == nil {
 		if principalOf(r).Role != store.RoleMediator {
 			// The message may quote any party's rules.
-			return nil, errorf(http.StatusUnprocessableEntity, "deals", "the deal space cannot be analysed; the mediator can see why")
+			return nil, "", errorf(http.StatusUnprocessableEntity, "deals", "the deal space cannot be analysed; the mediator can see why")
 		}
-		return nil, errorf(http.StatusUnprocessableEntity, "deals", "%v", err)
+		return nil, "", errorf(http.StatusUnprocessableEntity, "deals", "%v", err)
 	}
 	timedOut := err != nil && errors.Is(err, context.DeadlineExceeded)
 	d := res.Deals(v.name, res.Frontier.List(limit, dealspace.MaxList), limit, timedOut)
 	if err == nil {
 		s.remember("deals", key, d)
 	}
-	return d, nil
+	return d, key, nil
 }
 
 func (s *Server) guarantees(w http.ResponseWriter, r *http.Request) *Error {
@@ -266,25 +282,31 @@ func (s *Server) guarantees(w http.ResponseWriter, r *http.Request) *Error {
 	if e != nil {
 		return e
 	}
-	res, e := s.guaranteeResults(r, limit)
+	res, key, e := s.guaranteeResults(r, limit)
 	if e != nil {
 		return e
 	}
-	writeJSON(w, http.StatusOK, res)
+	if b, ok := s.cached("guarantees.json", key); ok {
+		writeEncoded(w, http.StatusOK, b.([]byte))
+		return nil
+	}
+	b := encodeJSON(res)
+	s.remember("guarantees.json", key, b)
+	writeEncoded(w, http.StatusOK, b)
 	return nil
 }
 
-func (s *Server) guaranteeResults(r *http.Request, limit int) (*guarantee.Results, *Error) {
+func (s *Server) guaranteeResults(r *http.Request, limit int) (*guarantee.Results, string, *Error) {
 	v, e := s.load(r.Context(), r.PathValue("id"), nobody)
 	if e != nil {
-		return nil, e
+		return nil, "", e
 	}
 	if e := v.usable(principalOf(r)); e != nil {
-		return nil, e
+		return nil, "", e
 	}
 	key := v.key + "\x00" + strconv.Itoa(limit)
 	if g, ok := s.cached("guarantees", key); ok {
-		return g.(*guarantee.Results), nil
+		return g.(*guarantee.Results), key, nil
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnalysisTimeout)
 	defer cancel()
@@ -295,14 +317,14 @@ func (s *Server) guaranteeResults(r *http.Request, limit int) (*guarantee.Result
 		rep, err := guarantee.Analyze(ctx, g, opts)
 		if err != nil {
 			if r.Context().Err() != nil {
-				return nil, errorf(http.StatusServiceUnavailable, "cancelled", "the client went away; the analysis was stopped")
+				return nil, "", errorf(http.StatusServiceUnavailable, "cancelled", "the client went away; the analysis was stopped")
 			}
-			return nil, errorf(http.StatusServiceUnavailable, "timeout", "the analysis of guarantee %s ran out of time", g.ID)
+			return nil, "", errorf(http.StatusServiceUnavailable, "timeout", "the analysis of guarantee %s ran out of time", g.ID)
 		}
 		out.Guarantees = append(out.Guarantees, rep.Result(opts))
 	}
 	s.remember("guarantees", key, out)
-	return out, nil
+	return out, key, nil
 }
 
 // PositionInfo is one stored revision of a position.

@@ -28,18 +28,7 @@ type tokenEntry struct {
 	until time.Time
 }
 
-// tokenCaches holds each Server's cache, outside the Server so that the
-// cache is a hook in authenticate alone. An entry keeps its Server alive:
-// servers live as long as their process (a test makes a few).
-var tokenCaches sync.Map // *Server → *tokenCache
-
-func (s *Server) tokenCache() *tokenCache {
-	if c, ok := tokenCaches.Load(s); ok {
-		return c.(*tokenCache)
-	}
-	c, _ := tokenCaches.LoadOrStore(s, &tokenCache{m: map[string]tokenEntry{}})
-	return c.(*tokenCache)
-}
+func newTokenCache() *tokenCache { return &tokenCache{m: map[string]tokenEntry{}} }
 
 // get returns the remembered principal of hash, if it is fresh.
 func (c *tokenCache) get(hash string, now time.Time) (*Principal, bool) {

@@ -197,7 +197,8 @@ func seedStore(ctx context.Context, srv *server.Server, st store.Store, data str
 		}
 		// Another server starting on the same store may have seeded it
 		// first: a version conflict is that, not an error.
-		if _, err := srv.SaveSettlement(ctx, "ukraine-2025", src, 0, files); err != nil && !strings.Contains(err.Error(), "was revised") {
+		var ae *server.Error
+		if _, err := srv.SaveSettlement(ctx, "ukraine-2025", src, 0, files); err != nil && !(errors.As(err, &ae) && ae.Code == "version") {
 			return "", fmt.Errorf("seed ukraine-2025: %w", err)
 		}
 	}
