@@ -46,8 +46,21 @@ func (s *Server) load(ctx context.Context, id, only string) (*view, *Error) {
 	}
 	v := &view{name: id + "/settlement.yaml"}
 	files := map[string][]byte{}
+	var cached *view
+	// The stamp of the stored state comes first, in the same transaction
+	// as the reads it spares: a cached view is one composed from exactly
+	// that state.
 	err := s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		var err error
+		stamp, err := tx.Stamp(ctx, id)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256([]byte(id + "\x00" + stamp + "\x00" + only))
+		v.key = hex.EncodeToString(sum[:])
+		if c, ok := s.cached("view", v.key); ok {
+			cached = c.(*view)
+			return nil
+		}
 		if v.doc, err = tx.Document(ctx, id); err != nil {
 			return err
 		}
@@ -71,19 +84,12 @@ func (s *Server) load(ctx context.Context, id, only string) (*view, *Error) {
 	if err != nil {
 		return nil, errorf(http.StatusServiceUnavailable, "store", "the store cannot be read: %v", err)
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%s\x00", id, v.doc.Version, only)
+	if cached != nil {
+		return cached, nil
+	}
 	pos := map[string][]byte{}
 	for _, p := range v.positions {
 		pos[p.Party] = p.Content
-		fmt.Fprintf(h, "%s\x00%d\x00", p.Party, p.Revision)
-	}
-	for _, k := range sortedKeys(files) {
-		fmt.Fprintf(h, "%s\x00%x\x00", k, sha256.Sum256(files[k]))
-	}
-	v.key = hex.EncodeToString(h.Sum(nil))
-	if cached, ok := s.cached("view", v.key); ok {
-		return cached.(*view), nil
 	}
 	v.files = files
 	v.source, v.err = compose(v.doc.Source, pos, only)

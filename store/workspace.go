@@ -104,6 +104,14 @@ type WorkspaceReader interface {
 	PositionHistory(ctx context.Context, settlement, party string) ([]Position, error)
 	// Publications returns the settlement's publications, oldest first.
 	Publications(ctx context.Context, settlement string) ([]Publication, error)
+	// Stamp returns a short string that identifies the stored state of
+	// settlement id: its document's version, the version of every
+	// document named "id/FILE" (its included files) and each party's
+	// latest position revision. It changes whenever one of them changes
+	// and at no other time, and it is one query that reads no source, so
+	// a server can check its cache before reading the settlement. A
+	// settlement not stored is an error wrapping ErrNotFound.
+	Stamp(ctx context.Context, id string) (string, error)
 }
 
 // WorkspaceWriter writes them.

@@ -233,3 +233,19 @@ func (t *tx) Publish(ctx context.Context, p store.Publication) (*store.Publicati
 	}
 	return &p, nil
 }
+
+func (t *tx) Stamp(ctx context.Context, id string) (string, error) {
+	var stamp *string
+	err := t.q.QueryRow(ctx, `SELECT (SELECT version FROM documents WHERE id = $1)::text || ';' ||
+		coalesce((SELECT string_agg(substr(id, length($1) + 2) || '=' || version, ';' ORDER BY id COLLATE "C") FROM documents
+			WHERE left(id, length($1) + 1) = $1 || '/'), '') || ';' ||
+		coalesce((SELECT string_agg(party || '#' || r, ';' ORDER BY party COLLATE "C") FROM
+			(SELECT party, max(revision) AS r FROM positions WHERE settlement = $1 GROUP BY party) p), '')`, id).Scan(&stamp)
+	if err != nil {
+		return "", t.s.wrap("read settlement stamp", err)
+	}
+	if stamp == nil {
+		return "", fmt.Errorf("settlement %s: %w", id, store.ErrNotFound)
+	}
+	return *stamp, nil
+}

@@ -253,3 +253,19 @@ func (t *tx) Publish(ctx context.Context, p store.Publication) (*store.Publicati
 	}
 	return &p, nil
 }
+
+func (t *tx) Stamp(ctx context.Context, id string) (string, error) {
+	var stamp sql.NullString
+	err := t.q.QueryRowContext(ctx, `SELECT (SELECT version FROM documents WHERE id = ?1) || ';' ||
+		coalesce((SELECT group_concat(x, ';') FROM (SELECT substr(id, length(?1) + 2) || '=' || version AS x FROM documents
+			WHERE substr(id, 1, length(?1) + 1) = ?1 || '/' ORDER BY id)), '') || ';' ||
+		coalesce((SELECT group_concat(x, ';') FROM (SELECT party || '#' || max(revision) AS x FROM positions
+			WHERE settlement = ?1 GROUP BY party ORDER BY party)), '')`, id).Scan(&stamp)
+	if err != nil {
+		return "", t.s.wrap("read settlement stamp", err)
+	}
+	if !stamp.Valid {
+		return "", fmt.Errorf("settlement %s: %w", id, store.ErrNotFound)
+	}
+	return stamp.String, nil
+}

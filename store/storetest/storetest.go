@@ -70,6 +70,8 @@ func Run(t *testing.T, h Harness) {
 		{"LogWriters", testLogWriters},
 		{"LogTamper", testLogTamper},
 		{"LogWithIngest", testLogWithIngest},
+		{"Workspace", testWorkspace},
+		{"Stamp", testStamp},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
