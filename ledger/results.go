@@ -76,28 +76,45 @@ type Status struct {
 // Status returns the log's size, root and checkpoints and its latest
 // limit leaves (every leaf when limit is 0 or less).
 func (l *Log) Status(ctx context.Context, limit int) (*Status, error) {
-	root, err := l.Root(ctx)
+	st := &Status{Checkpoints: []CheckpointInfo{}, Leaves: []LeafInfo{}}
+	// One read transaction: the size, root, checkpoints and leaves are of
+	// one state of the log, however busy its writers.
+	err := l.storage.View(ctx, func(ctx context.Context, r Reader) error {
+		n, err := r.Size(ctx)
+		if err != nil {
+			return err
+		}
+		if st.Root, err = tlog.TreeHash(n, hashReader(ctx, r)); err != nil {
+			return err
+		}
+		st.Size = n
+		notes, err := r.Checkpoints(ctx)
+		if err != nil {
+			return err
+		}
+		for i, b := range notes {
+			// A checkpoint that does not parse is listed with what it
+			// gives (verify and fsck report it).
+			c, _ := ParseSignedCheckpoint(b)
+			st.Checkpoints = append(st.Checkpoints, CheckpointInfo{int64(i + 1), c.Origin, c.Size, c.Hash})
+		}
+		start := int64(0)
+		if limit > 0 {
+			start = max(0, n-int64(limit))
+		}
+		raw, err := r.ReadLeaves(ctx, start, n)
+		if err != nil {
+			return err
+		}
+		for i, b := range raw {
+			lf, err := DecodeLeaf(b)
+			e := Entry{Index: start + int64(i), Raw: b, Hash: tlog.RecordHash(b), Leaf: lf, Err: err}
+			st.Leaves = append(st.Leaves, e.Info(false))
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	cps, err := l.Checkpoints(ctx)
-	if err != nil {
-		return nil, err
-	}
-	start := int64(0)
-	if limit > 0 {
-		start = max(0, root.N-int64(limit))
-	}
-	entries, err := l.Leaves(ctx, start, root.N)
-	if err != nil {
-		return nil, err
-	}
-	st := &Status{Size: root.N, Root: root.Hash, Checkpoints: []CheckpointInfo{}, Leaves: []LeafInfo{}}
-	for _, c := range cps {
-		st.Checkpoints = append(st.Checkpoints, CheckpointInfo{c.Seq, c.Checkpoint.Origin, c.Checkpoint.Size, c.Checkpoint.Hash})
-	}
-	for _, e := range entries {
-		st.Leaves = append(st.Leaves, e.Info(false))
+		return nil, fmt.Errorf("log status: %w", err)
 	}
 	return st, nil
 }
