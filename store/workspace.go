@@ -105,12 +105,18 @@ type WorkspaceReader interface {
 	// Publications returns the settlement's publications, oldest first.
 	Publications(ctx context.Context, settlement string) ([]Publication, error)
 	// Stamp returns a short string that identifies the stored state of
-	// settlement id: its document's version, the version of every
-	// document named "id/FILE" (its included files) and each party's
-	// latest position revision. It changes whenever one of them changes
-	// and at no other time, and it is one query that reads no source, so
-	// a server can check its cache before reading the settlement. A
-	// settlement not stored is an error wrapping ErrNotFound.
+	// settlement id: its document's version, the version of every document
+	// named "id/FILE" (its included files), and each party's latest
+	// position revision. It changes whenever any of them changes and at no
+	// other time; it is one cheap query, so a server can check its cache
+	// before reading the sources. A settlement not stored is an error
+	// wrapping ErrNotFound.
+	//
+	// A stamp is opaque: compare it for equality with another stamp of
+	// the same settlement from the same database, nothing else. Writes to
+	// other settlements (including one whose id merely begins with id),
+	// publications and tokens leave it unchanged. Within an Update it
+	// sees the transaction's own writes.
 	Stamp(ctx context.Context, id string) (string, error)
 }
 
@@ -121,7 +127,9 @@ type WorkspaceWriter interface {
 	// or a party token without a party (or another with one), wraps
 	// ErrInvalid.
 	PutToken(ctx context.Context, t Token) (int64, error)
-	// RevokeToken marks a token revoked.
+	// RevokeToken marks a token revoked; revoking one already revoked
+	// changes nothing. An id no token has is an error wrapping
+	// ErrNotFound.
 	RevokeToken(ctx context.Context, id int64) error
 	// PutDocument stores a new version of a settlement: Version must be
 	// the stored version (0 for a new one), else the error wraps

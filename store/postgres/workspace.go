@@ -1,9 +1,14 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -234,18 +239,50 @@ func (t *tx) Publish(ctx context.Context, p store.Publication) (*store.Publicati
 	return &p, nil
 }
 
+// Stamp reads, in one query that reads no source, the settlement's version,
+// the versions of its files (starts_with compares the id's bytes: no
+// wildcards, whatever "_" or "%" it holds) and each party's latest revision,
+// and hashes them.
 func (t *tx) Stamp(ctx context.Context, id string) (string, error) {
-	var stamp *string
-	err := t.q.QueryRow(ctx, `SELECT (SELECT version FROM documents WHERE id = $1)::text || ';' ||
-		coalesce((SELECT string_agg(substr(id, length($1) + 2) || '=' || version, ';' ORDER BY id COLLATE "C") FROM documents
-			WHERE left(id, length($1) + 1) = $1 || '/'), '') || ';' ||
-		coalesce((SELECT string_agg(party || '#' || r, ';' ORDER BY party COLLATE "C") FROM
-			(SELECT party, max(revision) AS r FROM positions WHERE settlement = $1 GROUP BY party) p), '')`, id).Scan(&stamp)
+	var parts []stampPart
+	err := t.each(ctx, "read settlement stamp", `SELECT 0, id, version FROM documents WHERE id = $1::text
+		UNION ALL SELECT 1, id, version FROM documents WHERE starts_with(id, $1::text || '/')
+		UNION ALL SELECT 2, party, max(revision) FROM positions WHERE settlement = $1::text GROUP BY party`,
+		[]any{id}, func(r scanner) error {
+			var p stampPart
+			if err := r.Scan(&p.kind, &p.name, &p.version); err != nil {
+				return err
+			}
+			parts = append(parts, p)
+			return nil
+		})
 	if err != nil {
-		return "", t.s.wrap("read settlement stamp", err)
+		return "", err
 	}
-	if stamp == nil {
+	return stamp(id, parts)
+}
+
+// A stampPart is one row of Stamp's query: the settlement's document (kind
+// 0), a file's document (1) or a party's latest revision (2).
+type stampPart struct {
+	kind    int
+	name    string
+	version int64
+}
+
+// stamp hashes the parts of settlement id's stamp, in a fixed order, or
+// says the settlement is not stored.
+func stamp(id string, parts []stampPart) (string, error) {
+	slices.SortFunc(parts, func(a, b stampPart) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), strings.Compare(a.name, b.name))
+	})
+	if len(parts) == 0 || parts[0].kind != 0 {
 		return "", fmt.Errorf("settlement %s: %w", id, store.ErrNotFound)
 	}
-	return *stamp, nil
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\n", id)
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d %q %d\n", p.kind, p.name, p.version)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8]), nil
 }

@@ -1,10 +1,15 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/entente-org/entente/store"
@@ -254,18 +259,52 @@ func (t *tx) Publish(ctx context.Context, p store.Publication) (*store.Publicati
 	return &p, nil
 }
 
+// Stamp reads, in one query that uses the documents' and positions'
+// primary keys and reads no source, the settlement's version, the versions
+// of its files (ids from "id/" up to, not including, "id0": exactly those
+// that begin with "id/", since '0' follows '/' and SQLite compares text
+// byte by byte; no LIKE, whose "_" and "%" are wildcards) and each party's
+// latest revision, and hashes them.
 func (t *tx) Stamp(ctx context.Context, id string) (string, error) {
-	var stamp sql.NullString
-	err := t.q.QueryRowContext(ctx, `SELECT (SELECT version FROM documents WHERE id = ?1) || ';' ||
-		coalesce((SELECT group_concat(x, ';') FROM (SELECT substr(id, length(?1) + 2) || '=' || version AS x FROM documents
-			WHERE substr(id, 1, length(?1) + 1) = ?1 || '/' ORDER BY id)), '') || ';' ||
-		coalesce((SELECT group_concat(x, ';') FROM (SELECT party || '#' || max(revision) AS x FROM positions
-			WHERE settlement = ?1 GROUP BY party ORDER BY party)), '')`, id).Scan(&stamp)
+	var parts []stampPart
+	err := t.each(ctx, "read settlement stamp", `SELECT 0, id, version FROM documents WHERE id = ?
+		UNION ALL SELECT 1, id, version FROM documents WHERE id >= ? || '/' AND id < ? || '0'
+		UNION ALL SELECT 2, party, max(revision) FROM positions WHERE settlement = ? GROUP BY party`,
+		[]any{id, id, id, id}, func(r scanner) error {
+			var p stampPart
+			if err := r.Scan(&p.kind, &p.name, &p.version); err != nil {
+				return err
+			}
+			parts = append(parts, p)
+			return nil
+		})
 	if err != nil {
-		return "", t.s.wrap("read settlement stamp", err)
+		return "", err
 	}
-	if !stamp.Valid {
+	return stamp(id, parts)
+}
+
+// A stampPart is one row of Stamp's query: the settlement's document (kind
+// 0), a file's document (1) or a party's latest revision (2).
+type stampPart struct {
+	kind    int
+	name    string
+	version int64
+}
+
+// stamp hashes the parts of settlement id's stamp, in a fixed order, or
+// says the settlement is not stored.
+func stamp(id string, parts []stampPart) (string, error) {
+	slices.SortFunc(parts, func(a, b stampPart) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), strings.Compare(a.name, b.name))
+	})
+	if len(parts) == 0 || parts[0].kind != 0 {
 		return "", fmt.Errorf("settlement %s: %w", id, store.ErrNotFound)
 	}
-	return stamp.String, nil
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\n", id)
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d %q %d\n", p.kind, p.name, p.version)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8]), nil
 }

@@ -9,7 +9,9 @@
 // rollback on error (nothing half-written), double ingest, revisions and
 // deletions with their history, full releases, aggregation checked against
 // a brute-force count, reclassification, concurrent writers and readers, a
-// database locked by another writer and one that cannot be reached.
+// database locked by another writer and one that cannot be reached, and
+// entente serve's workspace: tokens, settlements, positions, publications
+// and the settlement stamps a server checks its cache with.
 package storetest
 
 import (
@@ -70,7 +72,11 @@ func Run(t *testing.T, h Harness) {
 		{"LogWriters", testLogWriters},
 		{"LogTamper", testLogTamper},
 		{"LogWithIngest", testLogWithIngest},
-		{"Workspace", testWorkspace},
+		{"Tokens", testTokens},
+		{"Documents", testDocuments},
+		{"Positions", testPositions},
+		{"Publications", testPublications},
+		{"WorkspaceRollback", testWorkspaceRollback},
 		{"Stamp", testStamp},
 	}
 	for _, tc := range tests {
