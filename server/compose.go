@@ -3,7 +3,8 @@ package server
 import (
 	"bytes"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -53,7 +54,7 @@ func compose(src []byte, positions map[string][]byte, only string) ([]byte, erro
 		}
 		kept = append(kept, entry)
 	}
-	for _, party := range sortedKeys(positions) {
+	for _, party := range slices.Sorted(maps.Keys(positions)) {
 		if done[party] || only != "" && party != only {
 			continue
 		}
@@ -112,13 +113,4 @@ func checkPosition(content []byte, party string) error {
 		return fmt.Errorf("position: party is %q, but this is the position of %q", got, party)
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

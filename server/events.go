@@ -35,9 +35,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) *Error {
 	if e != nil {
 		return e
 	}
-	f := store.Filter{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
-	if err := f.Check(); err != nil {
-		return errorf(http.StatusBadRequest, "filter", "%v", err)
+	f, e := filterParam(r)
+	if e != nil {
+		return e
 	}
 	var evs []store.Event
 	if err := s.store.View(r.Context(), func(ctx context.Context, tx store.ReadTx) error {

@@ -79,9 +79,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) *Error {
 	if e != nil {
 		return e
 	}
-	f := store.Filter{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
-	if err := f.Check(); err != nil {
-		return errorf(http.StatusBadRequest, "filter", "%v", err)
+	f, e := filterParam(r)
+	if e != nil {
+		return e
 	}
 	out, err := mission.Tally(r.Context(), s.store, v.s, cl, mission.ReportOptions{Settlement: v.doc.ID, Filter: f, Unattributed: limit,
 		Store: "entente serve", NoRecord: r.Method == http.MethodGet})

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -159,7 +161,7 @@ func (s *Server) SaveSettlement(ctx context.Context, id string, src []byte, vers
 		if err != nil {
 			return err
 		}
-		for _, name := range sortedKeys(files) {
+		for _, name := range slices.Sorted(maps.Keys(files)) {
 			fid := id + "/" + name
 			cur, err := tx.Document(ctx, fid)
 			v := int64(0)
@@ -192,6 +194,15 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) *Error {
 	return nil
 }
 
+// filterParam reads ?from=D&to=D, the days an events query covers.
+func filterParam(r *http.Request) (store.Filter, *Error) {
+	f := store.Filter{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	if err := f.Check(); err != nil {
+		return f, errorf(http.StatusBadRequest, "filter", "%v", err)
+	}
+	return f, nil
+}
+
 // limitParam reads ?limit=N (0 or absent: all).
 func limitParam(r *http.Request) (int, *Error) {
 	q := r.URL.Query().Get("limit")
@@ -217,20 +228,28 @@ func (s *Server) deals(w http.ResponseWriter, r *http.Request) *Error {
 	if p.Role == store.RoleParty {
 		reader = p.Party
 	}
-	key += "\x00" + reader
-	if b, ok := s.cached("deals.json", key); ok {
+	s.writeCached(w, "deals.json", key+"\x00"+reader, !d.TimedOut, func() any {
+		if reader != "" {
+			return redactDeals(d, reader)
+		}
+		return d
+	})
+	return nil
+}
+
+// writeCached writes the encoded answer kept under kind and key, or
+// encodes what result gives, writes it and (if keep) keeps it: a cached
+// analysis is encoded once, not on every request.
+func (s *Server) writeCached(w http.ResponseWriter, kind, key string, keep bool, result func() any) {
+	if b, ok := s.cached(kind, key); ok {
 		writeEncoded(w, http.StatusOK, b.([]byte))
-		return nil
+		return
 	}
-	if reader != "" {
-		d = redactDeals(d, reader)
-	}
-	b := encodeJSON(d)
-	if !d.TimedOut {
-		s.remember("deals.json", key, b)
+	b := encodeJSON(result())
+	if keep {
+		s.remember(kind, key, b)
 	}
 	writeEncoded(w, http.StatusOK, b)
-	return nil
 }
 
 // jointDeals is the deal-space result of the whole settlement, every
@@ -286,13 +305,7 @@ func (s *Server) guarantees(w http.ResponseWriter, r *http.Request) *Error {
 	if e != nil {
 		return e
 	}
-	if b, ok := s.cached("guarantees.json", key); ok {
-		writeEncoded(w, http.StatusOK, b.([]byte))
-		return nil
-	}
-	b := encodeJSON(res)
-	s.remember("guarantees.json", key, b)
-	writeEncoded(w, http.StatusOK, b)
+	s.writeCached(w, "guarantees.json", key, true, func() any { return res })
 	return nil
 }
 

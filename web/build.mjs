@@ -1,32 +1,30 @@
-// build.mjs writes the web UI's assets into server/ui/assets (embedded in
-// entente by go:embed): the files of src/ as they are, and Leaflet's
-// distribution files under vendor/leaflet/. No bundler: the browser loads
-// the ES modules as they are.
+// build.mjs vendors Leaflet from npm into server/ui/assets/vendor/leaflet.
+// The UI's own files are written in server/ui/assets itself (embedded in
+// entente by go:embed) and need no build: the browser loads the ES modules
+// as they are.
 //
-//	node build.mjs            build into ../server/ui/assets
-//	node build.mjs --out DIR  build into DIR
-//	node build.mjs --check    build into a temporary directory and fail if
-//	                          it differs from ../server/ui/assets
+//	node build.mjs            vendor into ../server/ui/assets/vendor/leaflet
+//	node build.mjs --out DIR  vendor into DIR
+//	node build.mjs --check    vendor into a temporary directory and fail if
+//	                          it differs from the committed copy
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const committed = join(here, '..', 'server', 'ui', 'assets');
+const committed = join(here, '..', 'server', 'ui', 'assets', 'vendor', 'leaflet');
 const leaflet = join(here, 'node_modules', 'leaflet', 'dist');
 
-// build writes the assets into out, which it empties first.
+// build writes Leaflet's distribution files into out (vendor/leaflet of the
+// assets), which it empties first.
 export function build(out) {
   if (!existsSync(leaflet)) throw new Error(`${leaflet} is missing: run npm ci in web/ first`);
   rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  cpSync(join(here, 'src'), out, { recursive: true });
-  const v = join(out, 'vendor', 'leaflet');
-  mkdirSync(join(v, 'images'), { recursive: true });
-  for (const f of ['leaflet-src.esm.js', 'leaflet.css']) cpSync(join(leaflet, f), join(v, f));
-  for (const f of ['layers.png', 'layers-2x.png']) cpSync(join(leaflet, 'images', f), join(v, 'images', f));
-  cpSync(join(here, 'node_modules', 'leaflet', 'LICENSE'), join(v, 'LICENSE'));
+  mkdirSync(join(out, 'images'), { recursive: true });
+  for (const f of ['leaflet-src.esm.js', 'leaflet.css']) cpSync(join(leaflet, f), join(out, f));
+  for (const f of ['layers.png', 'layers-2x.png']) cpSync(join(leaflet, 'images', f), join(out, 'images', f));
+  cpSync(join(here, 'node_modules', 'leaflet', 'LICENSE'), join(out, 'LICENSE'));
 }
 
 function files(dir) {
@@ -71,10 +69,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (args[0] === '--check') {
     const problems = check();
     if (problems.length) {
-      console.error(`server/ui/assets is not what web/ builds (run npm run build in web/ and commit):\n  ${problems.join('\n  ')}`);
+      console.error(`server/ui/assets/vendor/leaflet is not the Leaflet of web/package-lock.json (run npm run build in web/ and commit):\n  ${problems.join('\n  ')}`);
       process.exit(1);
     }
-    console.log('server/ui/assets is what web/ builds');
+    console.log('server/ui/assets/vendor/leaflet is the Leaflet of web/package-lock.json');
   } else {
     const out = args[0] === '--out' ? args[1] : committed;
     build(out);

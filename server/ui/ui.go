@@ -1,6 +1,7 @@
-// Package ui embeds the web UI's built assets (the web/ directory is their
-// source; npm builds and tests them, and nothing of Node is needed to run
-// entente serve).
+// Package ui embeds the web UI: the ES modules and CSS in assets/, written
+// there (no build), and Leaflet vendored under assets/vendor/leaflet by
+// web/build.mjs. npm only vendors and tests; nothing of Node is needed to
+// run entente serve.
 package ui
 
 import (

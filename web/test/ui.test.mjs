@@ -345,7 +345,7 @@ async function run(browser, bin, tag, db) {
 async function main() {
   console.log('== assets');
   const problems = check();
-  ok(problems.length === 0, `server/ui/assets is what web/ builds${problems.length ? ':\n    ' + problems.join('\n    ') + '\n    (run npm run build in web/ and commit)' : ''}`);
+  ok(problems.length === 0, `server/ui/assets/vendor/leaflet is what web/ vendors${problems.length ? ':\n    ' + problems.join('\n    ') + '\n    (run npm run build in web/ and commit)' : ''}`);
   ok(existsSync(join(data, EVENTS)), `the event file ${join(data, EVENTS)} is there`);
   mkdirSync(shots, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'entente-bin-'));
